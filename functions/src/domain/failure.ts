@@ -1,0 +1,38 @@
+/**
+ * Failure classes shared by every video model adapter, so the worker decides retry or
+ * refund the same way whether Veo or the local model failed.
+ */
+export type FailureKind = "policy" | "invalid" | "transient";
+
+export class ModelError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    /** Machine-readable facts worth storing on the creation (reasons, support codes, HTTP status). */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = "ModelError";
+  }
+
+  get permanent(): boolean {
+    return this.kind !== "transient";
+  }
+}
+
+/** What the user reads on a failed creation: friendly, no internals. */
+export function userMessageFor(kind: FailureKind | "exhausted" | "stuck" | "cancelled"): string {
+  switch (kind) {
+    case "policy":
+      return "This prompt was blocked by the content policy. Your tokens were refunded; try rewording it.";
+    case "invalid":
+      return "The video model rejected this request. Your tokens were refunded.";
+    case "transient":
+    case "exhausted":
+      return "The video model was unavailable after several attempts. Your tokens were refunded.";
+    case "stuck":
+      return "The video took too long to generate. Your tokens were refunded.";
+    case "cancelled":
+      return "Cancelled. Your tokens were refunded.";
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The port every video model adapter implements (Veo on Vertex AI, the local ffmpeg model).
+ * Generation is a long-running operation: start it once, save its name, poll it by name.
+ * Adapters throw `ModelError` (domain/failure.ts) for every failure they can classify.
+ */
+import type { Readable } from "node:stream";
+
+export type AspectRatio = "16:9" | "9:16";
+export type Duration = 4 | 6 | 8;
+export type Resolution = "720p" | "1080p";
+
+export interface VideoRequest {
+  creationId: string;
+  userId: string;
+  prompt: string;
+  negativePrompt?: string;
+  aspectRatio: AspectRatio;
+  duration: Duration;
+  resolution: Resolution;
+  generateAudio: boolean;
+  seed?: number;
+}
+
+/** Where a finished video sits until the worker moves it to R2 (a gs:// URI or a local file path). */
+export interface VideoLocation {
+  uri: string;
+  contentType: string;
+}
+
+export type OperationStatus =
+  | { done: false; /** 0..1, the model's own estimate when it has one */ progress?: number }
+  | { done: true; video: VideoLocation };
+
+export interface VideoModel {
+  /** Stored on the creation as `modelUsed`. */
+  readonly modelId: string;
+  /**
+   * Starts a paid generation and returns the operation name. `attempt` counts earlier
+   * transient failures for this creation (the local model's `[[transient:N]]` uses it).
+   */
+  start(request: VideoRequest, attempt: number): Promise<{ operationName: string }>;
+  /** Looks at an operation by name; never starts anything. */
+  poll(operationName: string, attempt: number): Promise<OperationStatus>;
+  /** A stream of the finished video, for the transfer to R2 (never buffered whole). */
+  openVideo(video: VideoLocation): Promise<Readable>;
+  /** Removes the temporary copy after a successful transfer (best effort). */
+  discardVideo(video: VideoLocation): Promise<void>;
+}
