@@ -1,0 +1,209 @@
+/**
+ * The embedded video model used when no Vertex project is configured. It behaves like Veo
+ * (a long-running operation: start once, poll by name) but renders locally with ffmpeg.
+ * Operation state lives on disk, so any worker process (the emulator runs several) can
+ * poll an operation another one started. Honours the test directives of test-directives.ts.
+ */
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { ModelError } from "../domain/failure";
+import type {
+  OperationStatus,
+  VideoLocation,
+  VideoModel,
+  VideoRequest,
+} from "../domain/video-model";
+import { renderVideo, type RenderOptions } from "./local-render";
+import { parseTestDirectives, type TestDirectives } from "./test-directives";
+
+export const LOCAL_MODEL_ID = "local-ffmpeg";
+export const DEFAULT_LOCAL_STATE_DIR = path.join(os.tmpdir(), "phoenix-local-model");
+const OPERATION_PREFIX = "local-operations/";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface LocalModelOptions extends RenderOptions {
+  /** Where operation records and rendered videos live; shared by all worker processes. */
+  stateDir?: string;
+  /** How long an operation runs when the prompt has no `[[slow:MS]]` (default 2000 ms). */
+  renderDelayMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface OperationRecord {
+  name: string;
+  request: VideoRequest;
+  text: string;
+  directives: TestDirectives;
+  startedAt: number;
+  readyAt: number;
+}
+
+export class LocalVideoModel implements VideoModel {
+  readonly modelId = LOCAL_MODEL_ID;
+  readonly stateDir: string;
+  private readonly renderDelayMs: number;
+  private readonly now: () => number;
+  /** Renders in flight in this process, so concurrent polls here share one ffmpeg run. */
+  private readonly rendering = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: LocalModelOptions = {}) {
+    this.stateDir = path.resolve(options.stateDir ?? DEFAULT_LOCAL_STATE_DIR);
+    this.renderDelayMs = options.renderDelayMs ?? 2000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(request: VideoRequest, attempt: number): Promise<{ operationName: string }> {
+    const { directives, text } = parseTestDirectives(request.prompt);
+    if (attempt < directives.transientAttempts) {
+      throw new ModelError(
+        "transient",
+        `local model: 503 UNAVAILABLE (simulated 429/503, attempt ${attempt + 1} of ${directives.transientAttempts} failing)`,
+        { status: 503, simulated: true, attempt },
+      );
+    }
+    if (directives.permanent) {
+      throw new ModelError("invalid", "local model: 400 INVALID_ARGUMENT (simulated)", {
+        status: 400,
+        code: "INVALID_ARGUMENT",
+        simulated: true,
+      });
+    }
+    const id = randomUUID();
+    const startedAt = this.now();
+    const record: OperationRecord = {
+      name: OPERATION_PREFIX + id,
+      request,
+      text,
+      directives,
+      startedAt,
+      readyAt: startedAt + (directives.slowMs ?? this.renderDelayMs),
+    };
+    await mkdir(this.dir("operations"), { recursive: true });
+    await writeAtomically(this.recordPath(id), JSON.stringify(record));
+    return { operationName: record.name };
+  }
+
+  async poll(operationName: string, _attempt: number): Promise<OperationStatus> {
+    const id = this.idOf(operationName);
+    const record = await this.readRecord(id, operationName);
+    const now = this.now();
+    if (now < record.readyAt) {
+      const span = Math.max(1, record.readyAt - record.startedAt);
+      return { done: false, progress: Math.min(0.99, Math.max(0, (now - record.startedAt) / span)) };
+    }
+    if (record.directives.policy) {
+      throw new ModelError("policy", "local model: the video was filtered for content policy (simulated)", {
+        raiMediaFilteredCount: 1,
+        raiMediaFilteredReasons: [
+          "Simulated by the [[policy]] test directive: the generated video violated the usage guidelines. Support codes: 00000000",
+        ],
+        supportCodes: ["00000000"],
+        simulated: true,
+      });
+    }
+    const file = this.videoPath(id);
+    if (!(await exists(file))) await this.renderOnce(id, record, file);
+    return { done: true, video: { uri: file, contentType: "video/mp4" } };
+  }
+
+  async openVideo(video: VideoLocation): Promise<Readable> {
+    const file = this.ownFile(video.uri);
+    await stat(file); // fail here (ENOENT) rather than later inside the stream
+    return createReadStream(file);
+  }
+
+  async discardVideo(video: VideoLocation): Promise<void> {
+    await rm(this.ownFile(video.uri), { force: true });
+  }
+
+  private renderOnce(id: string, record: OperationRecord, file: string): Promise<void> {
+    let job = this.rendering.get(id);
+    if (!job) {
+      job = (async () => {
+        await mkdir(this.dir("videos"), { recursive: true });
+        try {
+          await renderVideo(
+            {
+              text: record.text || " ",
+              aspectRatio: record.request.aspectRatio,
+              durationSeconds: record.request.duration,
+              audio: record.request.generateAudio,
+              seed: record.request.seed,
+            },
+            file,
+            this.options,
+          );
+        } catch (error) {
+          throw new ModelError("transient", `local model: render failed: ${(error as Error).message}`, {
+            operationName: record.name,
+          });
+        }
+      })().finally(() => this.rendering.delete(id));
+      this.rendering.set(id, job);
+    }
+    return job;
+  }
+
+  private idOf(operationName: string): string {
+    const id = operationName.startsWith(OPERATION_PREFIX) ? operationName.slice(OPERATION_PREFIX.length) : "";
+    if (!UUID.test(id)) {
+      throw new ModelError("invalid", `local model: not a local operation name: ${operationName}`, { operationName });
+    }
+    return id;
+  }
+
+  private async readRecord(id: string, operationName: string): Promise<OperationRecord> {
+    try {
+      return JSON.parse(await readFile(this.recordPath(id), "utf8")) as OperationRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new ModelError("invalid", `local model: operation not found: ${operationName}`, {
+          operationName,
+          status: 404,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Only files this model rendered may be opened or deleted through it. */
+  private ownFile(uri: string): string {
+    const file = path.resolve(uri);
+    if (path.dirname(file) !== this.dir("videos")) {
+      throw new ModelError("invalid", `local model: not a local video: ${uri}`, { uri });
+    }
+    return file;
+  }
+
+  private dir(kind: "operations" | "videos"): string {
+    return path.join(this.stateDir, kind);
+  }
+
+  private recordPath(id: string): string {
+    return path.join(this.dir("operations"), `${id}.json`);
+  }
+
+  private videoPath(id: string): string {
+    return path.join(this.dir("videos"), `${id}.mp4`);
+  }
+}
+
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Test directives understood by the local video model only (like Stripe's test card
+ * numbers): `[[policy]]`, `[[transient:N]]`, `[[permanent]]`, `[[slow:MS]]`.
+ * Pure: no I/O, so the worker's tests and the local model agree on one parser.
+ */
+
+export interface TestDirectives {
+  /** The operation finishes with zero videos, filtered for content policy. */
+  policy: boolean;
+  /** The first N start attempts fail with a retryable (429/503-like) error. */
+  transientAttempts: number;
+  /** Every start fails with a non-retryable invalid-argument error. */
+  permanent: boolean;
+  /** How long the operation runs before it is done; undefined = the model's default. */
+  slowMs?: number;
+}
+
+export interface ParsedPrompt {
+  directives: TestDirectives;
+  /** The prompt with the directives removed and whitespace tidied (what the video shows). */
+  text: string;
+}
+
+const DIRECTIVE = /\[\[\s*(policy|permanent|transient\s*:\s*(\d{1,9})|slow\s*:\s*(\d{1,9}))\s*\]\]/gi;
+
+export function parseTestDirectives(prompt: string): ParsedPrompt {
+  const directives: TestDirectives = { policy: false, transientAttempts: 0, permanent: false };
+  const stripped = prompt.replace(
+    DIRECTIVE,
+    (_match, name: string, transient?: string, slow?: string) => {
+      const key = name.toLowerCase();
+      if (key === "policy") directives.policy = true;
+      else if (key === "permanent") directives.permanent = true;
+      else if (transient !== undefined) {
+        directives.transientAttempts = Math.max(directives.transientAttempts, Number(transient));
+      } else if (slow !== undefined) directives.slowMs = Number(slow);
+      return " ";
+    },
+  );
+  const text = stripped
+    .split("\n")
+    .map((line) => line.replace(/[ \t]+/g, " ").trim())
+    .filter((line, i, lines) => line !== "" || (i > 0 && lines[i - 1] !== ""))
+    .join("\n")
+    .trim();
+  return { directives, text };
+}
+
+export function hasTestDirectives(prompt: string): boolean {
+  DIRECTIVE.lastIndex = 0;
+  const found = DIRECTIVE.test(prompt);
+  DIRECTIVE.lastIndex = 0;
+  return found;
+}
