@@ -1,0 +1,221 @@
+/**
+ * Veo on Vertex AI through its REST endpoints (`predictLongRunning`, polled with
+ * `fetchPredictOperation`) with google-auth-library for the bearer token:
+ * `@google-cloud/aiplatform` has no call for `predictLongRunning`, and plain REST keeps the
+ * exact request, timeout and error classification under our control.
+ * The finished video is written by Veo to `storageUri/<creationId>/` in Cloud Storage and
+ * streamed from there with `@google-cloud/storage` (both SDKs loaded lazily).
+ */
+import type { Readable } from "node:stream";
+import type { Storage } from "@google-cloud/storage";
+import { ModelError } from "../domain/failure";
+import type { OperationStatus, VideoLocation, VideoModel, VideoRequest } from "../domain/video-model";
+import { createGoogleAuth, type RequestHeadersSource } from "./google-auth";
+import {
+  classifyHttpError,
+  classifyNetworkError,
+  classifyOperationError,
+  supportCodesIn,
+  type GoogleApiError,
+} from "./veo-errors";
+
+export const DEFAULT_VEO_MODEL = "veo-3.1-fast-generate-preview";
+
+export interface VeoModelOptions {
+  project: string;
+  /** Vertex AI region (default `us-central1`). */
+  location?: string;
+  /** Publisher model id (default `veo-3.1-fast-generate-preview`). */
+  modelId?: string;
+  /** Base URL override, e.g. a local fake (default `https://{location}-aiplatform.googleapis.com`). */
+  apiEndpoint?: string;
+  /** gs:// prefix for Veo's output; each creation writes under `<prefix>/<creationId>/`. */
+  storageUri: string;
+  /** Auth client (default: Application Default Credentials, cloud-platform scope). */
+  auth?: RequestHeadersSource;
+  /** Per-request timeout for Vertex AI calls (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Cloud Storage endpoint override (a fake or emulator); `STORAGE_EMULATOR_HOST` also works. */
+  storageApiEndpoint?: string;
+}
+
+interface VeoVideo {
+  gcsUri?: string;
+  bytesBase64Encoded?: string;
+  mimeType?: string;
+}
+
+interface VeoOperation {
+  name?: string;
+  done?: boolean;
+  error?: GoogleApiError;
+  metadata?: { progressPercent?: number; [key: string]: unknown };
+  response?: {
+    "@type"?: string;
+    raiMediaFilteredCount?: number;
+    raiMediaFilteredReasons?: string[];
+    videos?: VeoVideo[];
+  };
+}
+
+const OPERATION_NAME = /^(projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\/[^/]+)\/operations\/[^/]+$/;
+
+export class VeoVideoModel implements VideoModel {
+  readonly modelId: string;
+  private readonly location: string;
+  private readonly baseUrl: string;
+  private readonly storagePrefix: string;
+  private readonly timeoutMs: number;
+  private authClient?: Promise<RequestHeadersSource>;
+  private storage?: Promise<Storage>;
+
+  constructor(private readonly options: VeoModelOptions) {
+    if (!options.project) throw new Error("VeoVideoModel: project is required");
+    if (!/^gs:\/\/[^/]+/.test(options.storageUri)) {
+      throw new Error(`VeoVideoModel: storageUri must be a gs:// prefix, got ${options.storageUri}`);
+    }
+    this.modelId = options.modelId ?? DEFAULT_VEO_MODEL;
+    this.location = options.location ?? "us-central1";
+    const host = this.location === "global" ? "aiplatform.googleapis.com" : `${this.location}-aiplatform.googleapis.com`;
+    this.baseUrl = (options.apiEndpoint ?? `https://${host}`).replace(/\/+$/, "");
+    this.storagePrefix = options.storageUri.replace(/\/+$/, "");
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  async start(request: VideoRequest, _attempt: number): Promise<{ operationName: string }> {
+    const parameters: Record<string, unknown> = {
+      aspectRatio: request.aspectRatio,
+      durationSeconds: request.duration,
+      resolution: request.resolution,
+      generateAudio: request.generateAudio,
+      sampleCount: 1,
+      storageUri: `${this.storagePrefix}/${request.creationId}/`,
+    };
+    if (request.negativePrompt) parameters.negativePrompt = request.negativePrompt;
+    if (request.seed !== undefined) parameters.seed = request.seed;
+    const model = `projects/${this.options.project}/locations/${this.location}/publishers/google/models/${this.modelId}`;
+    const operation = await this.post<VeoOperation>(`${model}:predictLongRunning`, "predictLongRunning", {
+      instances: [{ prompt: request.prompt }],
+      parameters,
+    });
+    if (!operation.name) {
+      throw new ModelError("transient", "Vertex AI predictLongRunning: answer without an operation name", {
+        call: "predictLongRunning",
+      });
+    }
+    return { operationName: operation.name };
+  }
+
+  async poll(operationName: string, _attempt: number): Promise<OperationStatus> {
+    // Poll through the model the operation belongs to, even if the configured model changed since.
+    const model = OPERATION_NAME.exec(operationName)?.[1];
+    if (!model) {
+      throw new ModelError("invalid", `not a Vertex AI model operation name: ${operationName}`, { operationName });
+    }
+    const op = await this.post<VeoOperation>(`${model}:fetchPredictOperation`, "fetchPredictOperation", {
+      operationName,
+    });
+    if (!op.done) {
+      const percent = op.metadata?.progressPercent;
+      return typeof percent === "number" ? { done: false, progress: Math.min(1, Math.max(0, percent / 100)) } : { done: false };
+    }
+    if (op.error) throw classifyOperationError(op.error, operationName);
+
+    const videos = op.response?.videos ?? [];
+    const video = videos.find((v) => v.gcsUri);
+    if (video?.gcsUri) return { done: true, video: { uri: video.gcsUri, contentType: video.mimeType ?? "video/mp4" } };
+
+    const filtered = op.response?.raiMediaFilteredCount ?? 0;
+    const reasons = op.response?.raiMediaFilteredReasons ?? [];
+    if (filtered > 0) {
+      throw new ModelError("policy", `Veo filtered the video for content policy: ${reasons.join("; ") || "no reason given"}`, {
+        operationName,
+        raiMediaFilteredCount: filtered,
+        raiMediaFilteredReasons: reasons,
+        supportCodes: supportCodesIn(reasons),
+      });
+    }
+    // Done without a video or a filter count: polling again cannot change a finished operation.
+    throw new ModelError(
+      "invalid",
+      videos.length > 0 ? "Veo returned the video inline instead of in Cloud Storage" : "Veo finished without a video",
+      { operationName, videoCount: videos.length },
+    );
+  }
+
+  async openVideo(video: VideoLocation): Promise<Readable> {
+    const { bucket, object } = parseGcsUri(video.uri);
+    const storage = await this.getStorage();
+    return storage.bucket(bucket).file(object).createReadStream();
+  }
+
+  async discardVideo(video: VideoLocation): Promise<void> {
+    const { bucket, object } = parseGcsUri(video.uri);
+    const storage = await this.getStorage();
+    await storage.bucket(bucket).file(object).delete({ ignoreNotFound: true });
+  }
+
+  private async post<T>(path: string, call: string, body: unknown): Promise<T> {
+    const url = `${this.baseUrl}/v1/${path}`;
+    let headers: Headers;
+    try {
+      headers = new Headers(await (await this.getAuth()).getRequestHeaders(url));
+    } catch (error) {
+      throw classifyNetworkError(error, `${call} (auth)`);
+    }
+    headers.set("content-type", "application/json");
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw classifyNetworkError(error, call);
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = undefined;
+    }
+    if (status < 200 || status >= 300) {
+      throw classifyHttpError(status, (json as { error?: GoogleApiError } | undefined)?.error ?? { message: text.slice(0, 300) }, call);
+    }
+    if (typeof json !== "object" || json === null) {
+      throw new ModelError("transient", `Vertex AI ${call}: unreadable answer (HTTP ${status})`, { call, status });
+    }
+    return json as T;
+  }
+
+  private getAuth(): Promise<RequestHeadersSource> {
+    if (this.options.auth) return Promise.resolve(this.options.auth);
+    this.authClient ??= createGoogleAuth().catch((error: unknown) => {
+      this.authClient = undefined;
+      throw error;
+    });
+    return this.authClient;
+  }
+
+  private getStorage(): Promise<Storage> {
+    this.storage ??= import("@google-cloud/storage").then(
+      ({ Storage }) =>
+        new Storage({
+          projectId: this.options.project,
+          ...(this.options.storageApiEndpoint ? { apiEndpoint: this.options.storageApiEndpoint } : {}),
+        }),
+    );
+    return this.storage;
+  }
+}
+
+export function parseGcsUri(uri: string): { bucket: string; object: string } {
+  const match = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) throw new ModelError("invalid", `not a gs:// object URI: ${uri}`, { uri });
+  return { bucket: match[1], object: match[2] };
+}

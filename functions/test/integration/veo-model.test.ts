@@ -1,0 +1,285 @@
+/**
+ * The Veo adapter against the fake Vertex AI endpoint (fakes/vertex): real HTTP, the real
+ * google-auth-library service-account JWT flow (token exchange at the fake), and the real
+ * @google-cloud/storage download and delete.
+ */
+import { expect } from "chai";
+import { generateKeyPairSync } from "node:crypto";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { ModelError } from "../../src/domain/failure";
+import type { VideoRequest } from "../../src/domain/video-model";
+import { createGoogleAuth, type ServiceAccountCredentials } from "../../src/models/google-auth";
+import { VeoVideoModel, type VeoModelOptions } from "../../src/models/veo-model";
+import { probeMp4 } from "../helpers/mp4";
+
+/** What these tests use of fakes/vertex/server.ts (loaded by path: it is outside this package's rootDir). */
+interface FakeVertex {
+  url: string;
+  readonly stats: {
+    starts: number;
+    polls: number;
+    tokenRequests: number;
+    unauthorized: number;
+    downloads: number;
+    deletes: number;
+    startsByPrompt: Record<string, number>;
+    lastStartBody?: unknown;
+    lastAuthorization?: string;
+  };
+  script(script: {
+    startErrors?: Array<number | { status?: number; message?: string; delayMs?: number }>;
+    pollErrors?: Array<number | { status?: number; message?: string; delayMs?: number }>;
+    outcome?: "video" | "filtered" | { errorCode: number; message?: string };
+    pollsUntilDone?: number;
+  }): void;
+  reset(): void;
+  serviceAccount(): ServiceAccountCredentials & { token_uri: string };
+  objects(): string[];
+  videoFor(aspectRatio: string, durationSeconds: number): Buffer;
+  stop(): Promise<void>;
+}
+const FAKE_MODULE = path.resolve(__dirname, "../../../fakes/vertex/server.ts");
+const { startFakeVertex } = require(FAKE_MODULE) as { startFakeVertex(o?: { port?: number }): Promise<FakeVertex> };
+
+const PROJECT = "demo-phoenix";
+const STORAGE_URI = "gs://phoenix-veo-tmp/veo";
+
+function request(overrides: Partial<VideoRequest> = {}): VideoRequest {
+  return {
+    creationId: "creation-1",
+    userId: "user-1",
+    prompt: "A paper boat on a rainy street",
+    aspectRatio: "9:16",
+    duration: 8,
+    resolution: "720p",
+    generateAudio: true,
+    ...overrides,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ModelError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error, String(error)).to.be.instanceOf(ModelError);
+    return error as ModelError;
+  }
+  throw new Error("expected a ModelError");
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
+  this.timeout(30_000);
+  let fake: FakeVertex;
+
+  before(async () => {
+    fake = await startFakeVertex({ port: 0 });
+  });
+  after(async () => fake?.stop());
+  beforeEach(() => fake.reset());
+
+  /** A fresh adapter with its own auth client, as a new worker process would have. */
+  async function adapter(overrides: Partial<VeoModelOptions> = {}): Promise<VeoVideoModel> {
+    const auth = await createGoogleAuth({ credentials: fake.serviceAccount(), tokenUrl: `${fake.url}/token` });
+    return new VeoVideoModel({
+      project: PROJECT,
+      location: "us-central1",
+      apiEndpoint: fake.url,
+      storageUri: STORAGE_URI,
+      storageApiEndpoint: fake.url,
+      auth,
+      requestTimeoutMs: 5_000,
+      ...overrides,
+    });
+  }
+
+  it("starts, polls to the end and streams the finished video from Cloud Storage", async () => {
+    const model = await adapter();
+    expect(model.modelId).to.equal("veo-3.1-fast-generate-preview");
+    const { operationName } = await model.start(request({ negativePrompt: "blurry", seed: 42 }), 0);
+    expect(operationName).to.match(
+      /^projects\/demo-phoenix\/locations\/us-central1\/publishers\/google\/models\/veo-3\.1-fast-generate-preview\/operations\/.+$/,
+    );
+    expect(fake.stats.lastStartBody).to.deep.equal({
+      instances: [{ prompt: "A paper boat on a rainy street" }],
+      parameters: {
+        aspectRatio: "9:16",
+        durationSeconds: 8,
+        resolution: "720p",
+        generateAudio: true,
+        sampleCount: 1,
+        storageUri: "gs://phoenix-veo-tmp/veo/creation-1/",
+        negativePrompt: "blurry",
+        seed: 42,
+      },
+    });
+
+    expect(await model.poll(operationName, 0)).to.deep.equal({ done: false });
+    const finished = await model.poll(operationName, 0);
+    if (!finished.done) throw new Error("expected the operation to be done");
+    expect(finished.video.uri).to.match(/^gs:\/\/phoenix-veo-tmp\/veo\/creation-1\/.+\/sample_0\.mp4$/);
+    expect(finished.video.contentType).to.equal("video/mp4");
+
+    const bytes = await collect(await model.openVideo(finished.video));
+    expect(bytes.equals(fake.videoFor("9:16", 8))).to.equal(true);
+    const info = probeMp4(bytes);
+    expect(info).to.include({ codec: "avc1", width: 360, height: 640 });
+    expect(info.durationSeconds).to.be.closeTo(8, 0.15);
+    expect(fake.stats.downloads).to.equal(1);
+
+    await model.discardVideo(finished.video);
+    expect(fake.objects()).to.deep.equal([]);
+    expect(fake.stats.deletes).to.equal(1);
+    await model.discardVideo(finished.video); // already gone: still fine
+  });
+
+  it("authenticates every call with a bearer token from the service-account JWT flow", async () => {
+    const model = await adapter();
+    const { operationName } = await model.start(request(), 0);
+    await model.poll(operationName, 0);
+    expect(fake.stats.tokenRequests).to.equal(1); // token cached across calls
+    expect(fake.stats.lastAuthorization).to.match(/^Bearer ya29\.fake-/);
+    expect(fake.stats.unauthorized).to.equal(0);
+  });
+
+  it("fails as transient when the token exchange is refused (key not known to the server)", async () => {
+    const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const credentials = {
+      ...fake.serviceAccount(),
+      private_key: stranger.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    };
+    const auth = await createGoogleAuth({ credentials, tokenUrl: `${fake.url}/token` });
+    const error = await rejection((await adapter({ auth })).start(request(), 0));
+    expect(error.kind).to.equal("transient");
+    expect(error.details.call).to.equal("predictLongRunning (auth)");
+    expect(fake.stats.starts).to.equal(0);
+  });
+
+  it("treats a rejected bearer token (401) as transient", async () => {
+    const auth = { getRequestHeaders: async () => ({ authorization: "Bearer not-issued" }) };
+    const error = await rejection((await adapter({ auth })).start(request(), 0));
+    expect(error.kind).to.equal("transient");
+    expect(error.details.status).to.equal(401);
+    expect(fake.stats.unauthorized).to.equal(1);
+  });
+
+  it("classifies a filtered result (zero videos, raiMediaFilteredCount > 0) as policy", async () => {
+    fake.script({ outcome: "filtered", pollsUntilDone: 1 });
+    const model = await adapter();
+    const { operationName } = await model.start(request(), 0);
+    const error = await rejection(model.poll(operationName, 0));
+    expect(error.kind).to.equal("policy");
+    expect(error.details.raiMediaFilteredCount).to.equal(1);
+    expect(error.details.raiMediaFilteredReasons).to.be.an("array").with.length(1);
+    expect(error.details.supportCodes).to.deep.equal(["17301594"]);
+    expect(error.details.operationName).to.equal(operationName);
+  });
+
+  it("classifies HTTP 429 and 500 from predictLongRunning as transient, 400 as invalid", async () => {
+    fake.script({ startErrors: [429, 500, 503, 400] });
+    const model = await adapter();
+    for (const status of [429, 500, 503]) {
+      const error = await rejection(model.start(request(), 0));
+      expect(error.kind, `HTTP ${status}`).to.equal("transient");
+      expect(error.details.status).to.equal(status);
+    }
+    const invalid = await rejection(model.start(request(), 0));
+    expect(invalid.kind).to.equal("invalid");
+    expect(invalid.details).to.include({ status: 400, code: "INVALID_ARGUMENT" });
+    // the script is used up: the next start goes through
+    expect((await model.start(request(), 1)).operationName).to.be.a("string");
+    expect(fake.stats.starts).to.equal(5);
+  });
+
+  it("classifies a 400 that names the usage guidelines as policy", async () => {
+    fake.script({
+      startErrors: [
+        {
+          status: 400,
+          message: "The prompt could not be submitted. This prompt contains words that violate Vertex AI's usage guidelines. Support codes: 58061214",
+        },
+      ],
+    });
+    const error = await rejection((await adapter()).start(request(), 0));
+    expect(error.kind).to.equal("policy");
+    expect(error.details.supportCodes).to.deep.equal(["58061214"]);
+  });
+
+  it("keeps the operation when a poll fails transiently (5xx) and finishes on the next poll", async () => {
+    fake.script({ pollsUntilDone: 1, pollErrors: [503] });
+    const model = await adapter();
+    const { operationName } = await model.start(request(), 0);
+    expect((await rejection(model.poll(operationName, 0))).kind).to.equal("transient");
+    expect((await model.poll(operationName, 1)).done).to.equal(true);
+    expect(fake.stats.starts).to.equal(1);
+  });
+
+  it("maps operation errors: code 3 → invalid, codes 4/8/13/14 → transient", async () => {
+    const model = await adapter();
+    for (const [code, kind] of [
+      [3, "invalid"],
+      [4, "transient"],
+      [8, "transient"],
+      [13, "transient"],
+      [14, "transient"],
+    ] as const) {
+      const { operationName } = await model.start(request({ prompt: `a scene fake:op-error=${code} fake:polls=1` }), 0);
+      const error = await rejection(model.poll(operationName, 0));
+      expect(error.kind, `code ${code}`).to.equal(kind);
+      expect(error.details.rpcCode).to.equal(code);
+    }
+  });
+
+  it("scripts start failures per prompt with a marker (for tests in other processes)", async () => {
+    const model = await adapter();
+    const req = request({ prompt: "a scene fake:start-429x2" });
+    expect((await rejection(model.start(req, 0))).kind).to.equal("transient");
+    expect((await rejection(model.start(req, 1))).kind).to.equal("transient");
+    expect((await model.start(req, 2)).operationName).to.be.a("string");
+    expect(fake.stats.startsByPrompt[req.prompt]).to.equal(3);
+  });
+
+  it("treats a request timeout and a refused connection as transient", async () => {
+    fake.script({ startErrors: [{ delayMs: 1_000 }] });
+    const slow = await rejection((await adapter({ requestTimeoutMs: 200 })).start(request(), 0));
+    expect(slow.kind).to.equal("transient");
+    expect(slow.details.timeout).to.equal(true);
+
+    const down = await adapter({ apiEndpoint: "http://127.0.0.1:1" });
+    const refused = await rejection(down.start(request(), 0));
+    expect(refused.kind).to.equal("transient");
+    expect(refused.details.network).to.equal(true);
+  });
+
+  it("rejects a poll of an unknown or malformed operation name as invalid", async () => {
+    const model = await adapter();
+    expect((await rejection(model.poll("operations/123", 0))).kind).to.equal("invalid");
+    const unknown = `projects/${PROJECT}/locations/us-central1/publishers/google/models/veo-3.1-fast-generate-preview/operations/nope`;
+    const error = await rejection(model.poll(unknown, 0));
+    expect(error.kind).to.equal("invalid");
+    expect(error.details.status).to.equal(404);
+  });
+
+  it("resumes a saved operation after a crash: a new adapter polls it, nothing is started twice", async () => {
+    const req = request({ prompt: "A lighthouse, resumed after a crash", aspectRatio: "16:9", duration: 4 });
+    const first = await adapter();
+    const { operationName } = await first.start(req, 0);
+    expect((await first.poll(operationName, 0)).done).to.equal(false);
+    // ... the worker dies here; the operation name was saved on the creation.
+
+    const second = await adapter();
+    const status = await second.poll(operationName, 1);
+    if (!status.done) throw new Error("expected the resumed operation to be done");
+    const info = probeMp4(await collect(await second.openVideo(status.video)));
+    expect(info).to.include({ width: 640, height: 360, codec: "avc1" });
+    expect(info.durationSeconds).to.be.closeTo(4, 0.15);
+    expect(fake.stats.starts).to.equal(1);
+    expect(fake.stats.startsByPrompt[req.prompt]).to.equal(1);
+  });
+});
