@@ -38,3 +38,35 @@ resource "google_billing_budget" "phoenix" {
 
   depends_on = [google_project_service.apis]
 }
+
+# Vertex AI (Veo) requests carry no resource labels, so the label-filtered
+# budget above can miss the biggest cost. This project-wide budget is the
+# backstop; set project_budget_usd = 0 to leave it out.
+resource "google_billing_budget" "project" {
+  count = var.project_budget_usd > 0 ? 1 : 0
+
+  billing_account = var.billing_account_id
+  display_name    = "phoenix-${var.env}-project"
+
+  budget_filter {
+    projects        = ["projects/${data.google_project.this.number}"]
+    calendar_period = "MONTH"
+  }
+
+  amount {
+    specified_amount {
+      currency_code = "USD"
+      units         = tostring(var.project_budget_usd)
+    }
+  }
+
+  dynamic "threshold_rules" {
+    for_each = var.budget_alert_thresholds
+    content {
+      threshold_percent = threshold_rules.value
+      spend_basis       = "CURRENT_SPEND"
+    }
+  }
+
+  depends_on = [google_project_service.apis]
+}

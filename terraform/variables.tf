@@ -15,8 +15,9 @@ variable "env" {
   default     = "prod"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.env))
-    error_message = "env must be 2-16 lowercase letters, digits or dashes, starting with a letter."
+    # Keeps "phoenix-functions-<env>" within the 30-character account id limit.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,11}$", var.env))
+    error_message = "env must be 2-12 lowercase letters, digits or dashes, starting with a letter."
   }
 }
 
@@ -41,6 +42,12 @@ variable "monthly_budget_usd" {
   description = "Monthly budget in USD for everything labelled app=phoenix."
   type        = number
   default     = 200
+}
+
+variable "project_budget_usd" {
+  description = "Monthly budget in USD for the whole project, catching unlabelled spend such as Veo requests; 0 disables it."
+  type        = number
+  default     = 500
 }
 
 variable "budget_alert_thresholds" {
