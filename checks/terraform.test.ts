@@ -227,7 +227,8 @@ describe("terraform/ (offline check)", () => {
         member: "${local.functions_sa_member}",
       });
       expect(one("google_cloud_run_v2_service_iam_member", "functions_invoke_worker").body).to.include({
-        name: "${var.worker_service_name}",
+        for_each: "${var.worker_deployed ? toset(var.worker_service_names) : toset([])}",
+        name: "${each.value}",
         role: "roles/run.invoker",
       });
     });

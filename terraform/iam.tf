@@ -48,15 +48,15 @@ resource "google_service_account_iam_member" "deployers_act_as_functions" {
   member             = each.value
 }
 
-# Cloud Tasks calls the worker with that OIDC token: run.invoker on the worker
-# service only, not on the project. The service exists only after the first
-# deploy, hence the flag.
+# Cloud Tasks calls the workers with that OIDC token: run.invoker on the worker
+# services only, not on the project. They exist only after the first deploy,
+# hence the flag.
 resource "google_cloud_run_v2_service_iam_member" "functions_invoke_worker" {
-  count = var.worker_deployed ? 1 : 0
+  for_each = var.worker_deployed ? toset(var.worker_service_names) : toset([])
 
   project  = var.project_id
   location = var.region
-  name     = var.worker_service_name
+  name     = each.value
   role     = "roles/run.invoker"
   member   = local.functions_sa_member
 }

@@ -56,14 +56,14 @@ variable "budget_alert_thresholds" {
   default     = [0.5, 0.9, 1.0]
 }
 
-variable "worker_service_name" {
-  description = "Cloud Run service name of the task-queue worker function (a 2nd gen function's name, lowercased)."
-  type        = string
-  default     = "processvideo"
+variable "worker_service_names" {
+  description = "Cloud Run service names of the task-queue functions (2nd gen function names, lowercased): startGeneration, pollGeneration."
+  type        = list(string)
+  default     = ["startgeneration", "pollgeneration"]
 }
 
 variable "worker_deployed" {
-  description = "Set true after the first `firebase deploy`: grants run.invoker on the worker service only (it must exist)."
+  description = "Set true after the first `firebase deploy`: grants run.invoker on the worker services only (they must exist)."
   type        = bool
   default     = false
 }
