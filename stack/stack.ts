@@ -1,0 +1,110 @@
+// The whole local stack: Firestore stand-in, the R2 stand-in (S3 API) and, when asked,
+// the Firebase emulators. Everything binds 127.0.0.1 on the fixed ports in config.ts.
+import { spawnSync } from "node:child_process";
+import { startStandin } from "../firestore-standin/src/index";
+import { HOST, PORTS, stackEnv, type ServiceName } from "./config";
+import { startFirebaseEmulators } from "./firebase-emulators";
+import { assertPortsFree } from "./ports";
+import { firestoreReady, hubEmulators, loadedFunctionTriggers, s3Ready } from "./probes";
+import { startS3 } from "./s3";
+
+export interface StackOptions {
+  /** Also run the Firebase emulators (Auth, Functions, Cloud Tasks). */
+  firebase: boolean;
+  /** Run the official Firestore emulator (Java 21, network once) instead of the stand-in. */
+  officialFirestore?: boolean;
+  /** If every service already answers on its port, use it; stop() then leaves it running. */
+  reuseRunning?: boolean;
+  /** Start S3 with an empty data folder. */
+  freshData?: boolean;
+  log?: (message: string) => void;
+  /** Aborts a start in progress (Ctrl-C while the emulators come up). */
+  signal?: AbortSignal;
+}
+
+export interface Stack {
+  stop(): Promise<void>;
+  env: Record<string, string>;
+  /** Resolves with a message if a child service dies while the stack runs. */
+  crashed: Promise<string>;
+}
+
+export class JavaRequiredError extends Error {}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const log = options.log ?? (() => undefined);
+  const env = stackEnv();
+  if (options.reuseRunning && (await stackIsRunning(options.firebase))) {
+    log("reusing the local stack that is already running");
+    return { env, stop: async () => undefined, crashed: never() };
+  }
+  if (options.officialFirestore) {
+    if (!options.firebase) throw new Error("officialFirestore needs firebase: true");
+    assertJava21();
+  }
+  await assertPortsFree(portsFor(options));
+
+  let crashed = never();
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    // Reverse order: the emulators (clients) go before the data services they use.
+    for (const s of stops.splice(0).reverse()) {
+      await s().catch((err: unknown) => log(`stop failed: ${String(err)}`));
+    }
+  };
+  try {
+    if (!options.officialFirestore) {
+      const standin = await startStandin({ host: HOST, port: PORTS.firestore });
+      stops.push(() => standin.stop());
+      log(`Firestore stand-in on ${HOST}:${PORTS.firestore}`);
+    }
+    const s3 = await startS3({ fresh: options.freshData });
+    stops.push(() => s3.stop());
+    log(`S3 (R2) server on ${HOST}:${PORTS.s3}`);
+    if (options.firebase) {
+      log("starting the Firebase emulators (log: .data/logs/emulators.log)");
+      const firebase = await startFirebaseEmulators({
+        officialFirestore: options.officialFirestore,
+        signal: options.signal,
+      });
+      stops.push(() => firebase.stop());
+      crashed = firebase.crashed;
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { env, stop, crashed };
+}
+
+const never = () => new Promise<string>(() => undefined);
+
+export function portsFor(options: Pick<StackOptions, "firebase" | "officialFirestore">) {
+  const names: ServiceName[] = ["firestore", "s3"];
+  if (options.firebase) names.push("auth", "functions", "tasks", "hub", "logging");
+  return names.map((name) => ({ name, port: PORTS[name] }));
+}
+
+async function stackIsRunning(firebase: boolean): Promise<boolean> {
+  if (!(await firestoreReady()) || !(await s3Ready())) return false;
+  if (!firebase) return true;
+  const running = await hubEmulators();
+  return (
+    ["auth", "functions", "tasks"].every((n) => running.includes(n)) &&
+    (await loadedFunctionTriggers()) > 0
+  );
+}
+
+/** firebase-tools needs Java 21+ for its Firestore emulator; fail before spawning it. */
+export function assertJava21(): void {
+  const res = spawnSync("java", ["-version"], { encoding: "utf8" });
+  const found = /version "(\d+)/.exec(`${res.stderr ?? ""}${res.stdout ?? ""}`);
+  const major = found ? Number(found[1]) : undefined;
+  if (major === undefined || major < 21) {
+    throw new JavaRequiredError(
+      `The official Firestore emulator needs Java 21 or newer ` +
+        `(found: ${major ? `Java ${major}` : "no java on PATH"}) and downloads its JAR on first ` +
+        `start (network). Use \`npm run emulators\` (the Firestore stand-in) on this machine.`,
+    );
+  }
+}

@@ -1,0 +1,64 @@
+// Test tiers and the files they hold. No glob dependency: every tier is "*.test.ts under
+// these folders", grouped by the .mocharc that applies to each file.
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "./config";
+
+export type TierName = "unit" | "integration" | "e2e" | "reliability";
+/** none: no services; data: Firestore + S3; full: plus the Firebase emulators. */
+export type StackLevel = "none" | "data" | "full";
+
+export interface Tier {
+  name: TierName;
+  roots: string[];
+  stack: StackLevel;
+}
+
+export const TIERS: Tier[] = [
+  { name: "unit", roots: ["functions/test/unit", "checks"], stack: "none" },
+  { name: "integration", roots: ["firestore-standin/test", "functions/test/integration"], stack: "data" },
+  { name: "e2e", roots: ["functions/test/e2e"], stack: "full" },
+  { name: "reliability", roots: ["reliability"], stack: "full" },
+];
+
+export interface MochaGroup {
+  /** Folder whose .mocharc applies; mocha runs with it as cwd. */
+  cwd: string;
+  config?: string;
+  files: string[];
+}
+
+const MOCHARC = [".mocharc.json", ".mocharc.jsonc", ".mocharc.js", ".mocharc.cjs", ".mocharc.yml", ".mocharc.yaml"];
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, out);
+    else if (entry.isFile() && entry.name.endsWith(".test.ts")) out.push(full);
+  }
+}
+
+function mocharcFor(file: string): { cwd: string; config?: string } {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const found = MOCHARC.find((name) => existsSync(path.join(dir, name)));
+    if (found) return { cwd: dir, config: path.join(dir, found) };
+    if (dir === REPO_ROOT || dir === path.dirname(dir)) return { cwd: REPO_ROOT };
+  }
+}
+
+export function tierGroups(tier: Tier): MochaGroup[] {
+  const files: string[] = [];
+  for (const root of tier.roots) {
+    const dir = path.join(REPO_ROOT, root);
+    if (existsSync(dir)) walk(dir, files);
+  }
+  const groups = new Map<string, MochaGroup>();
+  for (const file of files.sort()) {
+    const { cwd, config } = mocharcFor(file);
+    const group = groups.get(cwd) ?? { cwd, config, files: [] };
+    group.files.push(file);
+    groups.set(cwd, group);
+  }
+  return [...groups.values()];
+}
