@@ -8,7 +8,8 @@ import { startFakeVertex } from "./server";
 
 async function main(): Promise<void> {
   const portFlag = process.argv.indexOf("--port");
-  const port = portFlag >= 0 ? Number(process.argv[portFlag + 1]) : Number(process.env.FAKE_VERTEX_PORT ?? 0);
+  const port =
+    portFlag >= 0 ? Number(process.argv[portFlag + 1]) : Number(process.env.FAKE_VERTEX_PORT ?? 0);
   const fake = await startFakeVertex({ port });
   process.stdout.write(JSON.stringify({ url: fake.url, port: fake.port }) + "\n");
   const stop = () => void fake.stop().then(() => process.exit(0));

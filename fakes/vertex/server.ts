@@ -118,7 +118,8 @@ const RPC_STATUS: Record<number, string> = {
   503: "UNAVAILABLE",
   504: "DEADLINE_EXCEEDED",
 };
-const VIDEO_RESPONSE_TYPE = "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse";
+const VIDEO_RESPONSE_TYPE =
+  "type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse";
 const MODEL_CALL =
   /^\/v1\/(projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+)):(predictLongRunning|fetchPredictOperation)$/;
 const GCS_OBJECT = /^(?:\/download)?\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
@@ -139,7 +140,9 @@ function emptyStats(): FakeStats {
 function resolveFfmpeg(explicit?: string): string {
   if (explicit) return explicit;
   // The fake lives outside the functions package; borrow its ffmpeg dependency.
-  const requireFromFunctions = createRequire(path.resolve(__dirname, "../../functions/package.json"));
+  const requireFromFunctions = createRequire(
+    path.resolve(__dirname, "../../functions/package.json"),
+  );
   return (requireFromFunctions("@ffmpeg-installer/ffmpeg") as { path: string }).path;
 }
 
@@ -149,10 +152,24 @@ function renderMp4(ffmpeg: string, aspectRatio: string, durationSeconds: number)
   const file = path.join(dir, "sample_0.mp4");
   try {
     execFileSync(ffmpeg, [
-      "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-      "-f", "lavfi", "-i", `testsrc2=s=${size}:r=15:d=${durationSeconds}`,
-      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-      "-movflags", "+faststart", file,
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-nostdin",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc2=s=${size}:r=15:d=${durationSeconds}`,
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-movflags",
+      "+faststart",
+      file,
     ]);
     return readFileSync(file);
   } finally {
@@ -206,7 +223,8 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
   };
 
   const script = (s: FakeScript): void => {
-    const toAnswer = (a: number | ScriptedAnswer): ScriptedAnswer => (typeof a === "number" ? { status: a } : a);
+    const toAnswer = (a: number | ScriptedAnswer): ScriptedAnswer =>
+      typeof a === "number" ? { status: a } : a;
     startQueue.push(...(s.startErrors ?? []).map(toAnswer));
     pollQueue.push(...(s.pollErrors ?? []).map(toAnswer));
     if (s.outcome !== undefined) defaultOutcome = s.outcome;
@@ -233,14 +251,21 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     token_uri: `${baseUrl}/token`,
   });
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const text = JSON.stringify(body);
     res.writeHead(status, { "content-type": "application/json; charset=UTF-8", ...headers });
     res.end(text);
   }
 
   function sendError(res: ServerResponse, status: number, message: string): void {
-    send(res, status, { error: { code: status, message, status: RPC_STATUS[status] ?? "UNKNOWN" } });
+    send(res, status, {
+      error: { code: status, message, status: RPC_STATUS[status] ?? "UNKNOWN" },
+    });
   }
 
   async function readBody(req: IncomingMessage): Promise<string> {
@@ -254,15 +279,27 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     const form = new URLSearchParams(body);
     const assertion = form.get("assertion") ?? "";
     const [header, payload, signature] = assertion.split(".");
-    const fail = (why: string) => send(res, 400, { error: "invalid_grant", error_description: why });
-    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") return fail("unsupported grant_type");
+    const fail = (why: string) =>
+      send(res, 400, { error: "invalid_grant", error_description: why });
+    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+      return fail("unsupported grant_type");
     if (!header || !payload || !signature) return fail("malformed assertion");
-    const signed = verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), publicKey, base64url(signature));
+    const signed = verify(
+      "RSA-SHA256",
+      Buffer.from(`${header}.${payload}`),
+      publicKey,
+      base64url(signature),
+    );
     if (!signed) return fail("Invalid JWT Signature.");
-    const claims = JSON.parse(base64url(payload).toString("utf8")) as { iss?: string; scope?: string; exp?: number };
+    const claims = JSON.parse(base64url(payload).toString("utf8")) as {
+      iss?: string;
+      scope?: string;
+      exp?: number;
+    };
     if (claims.iss !== clientEmail) return fail("unknown service account");
     if (!claims.exp || claims.exp * 1000 < Date.now()) return fail("expired assertion");
-    if (!claims.scope?.includes("https://www.googleapis.com/auth/cloud-platform")) return fail("missing scope");
+    if (!claims.scope?.includes("https://www.googleapis.com/auth/cloud-platform"))
+      return fail("missing scope");
     const token = `ya29.fake-${randomUUID()}`;
     tokens.add(token);
     send(res, 200, { access_token: token, expires_in: 3600, token_type: "Bearer" });
@@ -274,12 +311,20 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     const match = /^Bearer (.+)$/.exec(header);
     if (match && tokens.has(match[1])) return true;
     stats.unauthorized++;
-    sendError(res, 401, "Request had invalid authentication credentials. Expected OAuth 2 access token.");
+    sendError(
+      res,
+      401,
+      "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+    );
     return false;
   }
 
   /** Applies a scripted answer; true when the request was answered with an error. */
-  async function scripted(answer: ScriptedAnswer | undefined, res: ServerResponse, what: string): Promise<boolean> {
+  async function scripted(
+    answer: ScriptedAnswer | undefined,
+    res: ServerResponse,
+    what: string,
+  ): Promise<boolean> {
     if (!answer) return false;
     if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
     if (answer.status === undefined) return false;
@@ -287,7 +332,11 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
       429: "Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model.",
       400: "Request contains an invalid argument.",
     };
-    sendError(res, answer.status, answer.message ?? defaults[answer.status] ?? `Scripted ${what} failure.`);
+    sendError(
+      res,
+      answer.status,
+      answer.message ?? defaults[answer.status] ?? `Scripted ${what} failure.`,
+    );
     return true;
   }
 
@@ -307,15 +356,28 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     }
     const p = request.parameters ?? {};
     const storageUri = typeof p.storageUri === "string" ? p.storageUri : "";
-    if (!promptKey.trim()) return sendError(res, 400, "Request contains an invalid argument: instances[0].prompt is required.");
+    if (!promptKey.trim())
+      return sendError(
+        res,
+        400,
+        "Request contains an invalid argument: instances[0].prompt is required.",
+      );
     if (!["16:9", "9:16"].includes(String(p.aspectRatio ?? "16:9"))) {
       return sendError(res, 400, "Request contains an invalid argument: unsupported aspectRatio.");
     }
     if (![4, 6, 8].includes(Number(p.durationSeconds ?? 8))) {
-      return sendError(res, 400, "Request contains an invalid argument: durationSeconds must be 4, 6 or 8.");
+      return sendError(
+        res,
+        400,
+        "Request contains an invalid argument: durationSeconds must be 4, 6 or 8.",
+      );
     }
     if (!/^gs:\/\/[^/]+\//.test(storageUri)) {
-      return sendError(res, 400, "Request contains an invalid argument: storageUri must be a gs:// prefix.");
+      return sendError(
+        res,
+        400,
+        "Request contains an invalid argument: storageUri must be a gs:// prefix.",
+      );
     }
     stats.lastStartBody = request;
     const name = `${model}/operations/${randomUUID()}`;
@@ -341,7 +403,8 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
   async function handlePoll(body: string, res: ServerResponse): Promise<void> {
     const { operationName } = JSON.parse(body || "{}") as { operationName?: string };
     stats.polls++;
-    if (operationName) stats.pollsByOperation[operationName] = (stats.pollsByOperation[operationName] ?? 0) + 1;
+    if (operationName)
+      stats.pollsByOperation[operationName] = (stats.pollsByOperation[operationName] ?? 0) + 1;
     if (await scripted(pollQueue.shift(), res, "fetchPredictOperation")) return;
     const op = operationName ? operations.get(operationName) : undefined;
     if (!op) return sendError(res, 404, `Operation ${operationName ?? "(none)"} not found.`);
@@ -365,7 +428,10 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
       return send(res, 200, {
         name: op.name,
         done: true,
-        error: { code: op.outcome.errorCode, message: op.outcome.message ?? "Scripted operation error." },
+        error: {
+          code: op.outcome.errorCode,
+          message: op.outcome.message ?? "Scripted operation error.",
+        },
       });
     }
     const gcsUri = `${op.storageUri}${op.name.split("/").pop()}/sample_0.mp4`;
@@ -380,7 +446,13 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     });
   }
 
-  function handleObject(req: IncomingMessage, res: ServerResponse, url: URL, bucket: string, object: string): void {
+  function handleObject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    bucket: string,
+    object: string,
+  ): void {
     const key = `${bucket}/${decodeURIComponent(object)}`;
     const bytes = objects.get(key);
     if (req.method === "DELETE") {
@@ -421,13 +493,20 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     const call = MODEL_CALL.exec(url.pathname);
     if (call && req.method === "POST") {
       if (!authorized(req, res)) return;
-      return call[5] === "predictLongRunning" ? handleStart(call[1], body, res) : handlePoll(body, res);
+      return call[5] === "predictLongRunning"
+        ? handleStart(call[1], body, res)
+        : handlePoll(body, res);
     }
     const object = GCS_OBJECT.exec(url.pathname);
     if (object) return handleObject(req, res, url, object[1], object[2]);
     if (url.pathname === "/__fake/stats") return send(res, 200, stats);
     if (url.pathname === "/__fake/service-account") return send(res, 200, serviceAccount());
-    if (url.pathname === "/__fake/objects") return send(res, 200, [...objects.keys()].map((k) => `gs://${k}`));
+    if (url.pathname === "/__fake/objects")
+      return send(
+        res,
+        200,
+        [...objects.keys()].map((k) => `gs://${k}`),
+      );
     if (req.method === "POST" && url.pathname === "/__fake/script") {
       script(JSON.parse(body || "{}") as FakeScript);
       return send(res, 200, { ok: true });

@@ -94,17 +94,24 @@ export class LocalVideoModel implements VideoModel {
     const now = this.now();
     if (now < record.readyAt) {
       const span = Math.max(1, record.readyAt - record.startedAt);
-      return { done: false, progress: Math.min(0.99, Math.max(0, (now - record.startedAt) / span)) };
+      return {
+        done: false,
+        progress: Math.min(0.99, Math.max(0, (now - record.startedAt) / span)),
+      };
     }
     if (record.directives.policy) {
-      throw new ModelError("policy", "local model: the video was filtered for content policy (simulated)", {
-        raiMediaFilteredCount: 1,
-        raiMediaFilteredReasons: [
-          "Simulated by the [[policy]] test directive: the generated video violated the usage guidelines. Support codes: 00000000",
-        ],
-        supportCodes: ["00000000"],
-        simulated: true,
-      });
+      throw new ModelError(
+        "policy",
+        "local model: the video was filtered for content policy (simulated)",
+        {
+          raiMediaFilteredCount: 1,
+          raiMediaFilteredReasons: [
+            "Simulated by the [[policy]] test directive: the generated video violated the usage guidelines. Support codes: 00000000",
+          ],
+          supportCodes: ["00000000"],
+          simulated: true,
+        },
+      );
     }
     const file = this.videoPath(id);
     if (!(await exists(file))) await this.renderOnce(id, record, file);
@@ -139,9 +146,13 @@ export class LocalVideoModel implements VideoModel {
             this.options,
           );
         } catch (error) {
-          throw new ModelError("transient", `local model: render failed: ${(error as Error).message}`, {
-            operationName: record.name,
-          });
+          throw new ModelError(
+            "transient",
+            `local model: render failed: ${(error as Error).message}`,
+            {
+              operationName: record.name,
+            },
+          );
         }
       })().finally(() => this.rendering.delete(id));
       this.rendering.set(id, job);
@@ -150,9 +161,13 @@ export class LocalVideoModel implements VideoModel {
   }
 
   private idOf(operationName: string): string {
-    const id = operationName.startsWith(OPERATION_PREFIX) ? operationName.slice(OPERATION_PREFIX.length) : "";
+    const id = operationName.startsWith(OPERATION_PREFIX)
+      ? operationName.slice(OPERATION_PREFIX.length)
+      : "";
     if (!UUID.test(id)) {
-      throw new ModelError("invalid", `local model: not a local operation name: ${operationName}`, { operationName });
+      throw new ModelError("invalid", `local model: not a local operation name: ${operationName}`, {
+        operationName,
+      });
     }
     return id;
   }

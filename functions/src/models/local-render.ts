@@ -89,7 +89,11 @@ function filterValue(value: string): string {
  * renamed into place, so concurrent renders of the same operation never expose a
  * half-written MP4 (the last rename wins with an equally valid file).
  */
-export async function renderVideo(spec: RenderSpec, outFile: string, options: RenderOptions = {}): Promise<void> {
+export async function renderVideo(
+  spec: RenderSpec,
+  outFile: string,
+  options: RenderOptions = {},
+): Promise<void> {
   const fps = options.fps ?? 15;
   const { width, height } = FRAME_SIZE[spec.aspectRatio];
   const d = spec.durationSeconds;
@@ -118,9 +122,19 @@ export async function renderVideo(spec: RenderSpec, outFile: string, options: Re
     `format=yuv420p[v]`;
 
   const args = [
-    "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-    "-f", "lavfi", "-i", `color=c=${colourFrom(hash, 0, true)}:s=${width}x${height}:r=${fps}:d=${d}`,
-    "-f", "lavfi", "-i", `color=c=${colourFrom(hash, 3, false)}:s=${box}x${box}:r=${fps}:d=${d}`,
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-nostdin",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${colourFrom(hash, 0, true)}:s=${width}x${height}:r=${fps}:d=${d}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${colourFrom(hash, 3, false)}:s=${box}x${box}:r=${fps}:d=${d}`,
   ];
   if (spec.audio) {
     const frequency = 220 + (hash.readUInt16BE(8) % 660);
@@ -129,8 +143,21 @@ export async function renderVideo(spec: RenderSpec, outFile: string, options: Re
   args.push("-filter_complex", video, "-map", "[v]");
   if (spec.audio) args.push("-map", "2:a", "-c:a", "aac", "-b:a", "64k");
   args.push(
-    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-r", String(fps),
-    "-t", String(d), "-movflags", "+faststart", "-f", "mp4", tmpFile,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-r",
+    String(fps),
+    "-t",
+    String(d),
+    "-movflags",
+    "+faststart",
+    "-f",
+    "mp4",
+    tmpFile,
   );
 
   try {

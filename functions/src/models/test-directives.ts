@@ -21,7 +21,8 @@ export interface ParsedPrompt {
   text: string;
 }
 
-const DIRECTIVE = /\[\[\s*(policy|permanent|transient\s*:\s*(\d{1,9})|slow\s*:\s*(\d{1,9}))\s*\]\]/gi;
+const DIRECTIVE =
+  /\[\[\s*(policy|permanent|transient\s*:\s*(\d{1,9})|slow\s*:\s*(\d{1,9}))\s*\]\]/gi;
 
 export function parseTestDirectives(prompt: string): ParsedPrompt {
   const directives: TestDirectives = { policy: false, transientAttempts: 0, permanent: false };

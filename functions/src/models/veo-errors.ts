@@ -39,10 +39,15 @@ function policyError(message: string, details: Record<string, unknown>): ModelEr
 }
 
 /** A non-2xx HTTP answer from Vertex AI. */
-export function classifyHttpError(status: number, body: GoogleApiError | undefined, call: string): ModelError {
+export function classifyHttpError(
+  status: number,
+  body: GoogleApiError | undefined,
+  call: string,
+): ModelError {
   const message = `Vertex AI ${call}: HTTP ${status}${body?.status ? ` ${body.status}` : ""}: ${body?.message ?? "no message"}`;
   const details = { status, code: body?.status, call };
-  if (status === 400 && body?.message && SAFETY_MESSAGE.test(body.message)) return policyError(message, details);
+  if (status === 400 && body?.message && SAFETY_MESSAGE.test(body.message))
+    return policyError(message, details);
   // 401: an expired or not-yet-valid token refreshes on the next try.
   if (status === 401 || status === 408 || status === 409 || status === 429 || status >= 500) {
     return new ModelError("transient", message, details);
@@ -56,14 +61,20 @@ export function classifyOperationError(error: GoogleApiError, operationName: str
   const code = error.code ?? 2;
   const message = `Veo operation failed (code ${code}): ${error.message ?? "no message"}`;
   const details = { rpcCode: code, operationName };
-  if (code === 3 && error.message && SAFETY_MESSAGE.test(error.message)) return policyError(message, details);
+  if (code === 3 && error.message && SAFETY_MESSAGE.test(error.message))
+    return policyError(message, details);
   if (RETRYABLE_RPC_CODES.has(code)) return new ModelError("transient", message, details);
   return new ModelError("invalid", message, details);
 }
 
 /** No answer at all: connection refused/reset, DNS, timeout, token fetch failure. */
 export function classifyNetworkError(error: unknown, call: string): ModelError {
-  const err = error as { name?: string; message?: string; code?: string; cause?: { code?: string } };
+  const err = error as {
+    name?: string;
+    message?: string;
+    code?: string;
+    cause?: { code?: string };
+  };
   const timeout = err.name === "TimeoutError" || err.name === "AbortError";
   const code = err.cause?.code ?? err.code;
   return new ModelError(

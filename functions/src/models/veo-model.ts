@@ -9,7 +9,12 @@
 import type { Readable } from "node:stream";
 import type { Storage } from "@google-cloud/storage";
 import { ModelError } from "../domain/failure";
-import type { OperationStatus, VideoLocation, VideoModel, VideoRequest } from "../domain/video-model";
+import type {
+  OperationStatus,
+  VideoLocation,
+  VideoModel,
+  VideoRequest,
+} from "../domain/video-model";
 import { createGoogleAuth, type RequestHeadersSource } from "./google-auth";
 import {
   classifyHttpError,
@@ -58,7 +63,8 @@ interface VeoOperation {
   };
 }
 
-const OPERATION_NAME = /^(projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\/[^/]+)\/operations\/[^/]+$/;
+const OPERATION_NAME =
+  /^(projects\/[^/]+\/locations\/[^/]+\/publishers\/[^/]+\/models\/[^/]+)\/operations\/[^/]+$/;
 
 export class VeoVideoModel implements VideoModel {
   readonly modelId: string;
@@ -72,11 +78,16 @@ export class VeoVideoModel implements VideoModel {
   constructor(private readonly options: VeoModelOptions) {
     if (!options.project) throw new Error("VeoVideoModel: project is required");
     if (!/^gs:\/\/[^/]+/.test(options.storageUri)) {
-      throw new Error(`VeoVideoModel: storageUri must be a gs:// prefix, got ${options.storageUri}`);
+      throw new Error(
+        `VeoVideoModel: storageUri must be a gs:// prefix, got ${options.storageUri}`,
+      );
     }
     this.modelId = options.modelId ?? DEFAULT_VEO_MODEL;
     this.location = options.location ?? "us-central1";
-    const host = this.location === "global" ? "aiplatform.googleapis.com" : `${this.location}-aiplatform.googleapis.com`;
+    const host =
+      this.location === "global"
+        ? "aiplatform.googleapis.com"
+        : `${this.location}-aiplatform.googleapis.com`;
     this.baseUrl = (options.apiEndpoint ?? `https://${host}`).replace(/\/+$/, "");
     this.storagePrefix = options.storageUri.replace(/\/+$/, "");
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -94,14 +105,22 @@ export class VeoVideoModel implements VideoModel {
     if (request.negativePrompt) parameters.negativePrompt = request.negativePrompt;
     if (request.seed !== undefined) parameters.seed = request.seed;
     const model = `projects/${this.options.project}/locations/${this.location}/publishers/google/models/${this.modelId}`;
-    const operation = await this.post<VeoOperation>(`${model}:predictLongRunning`, "predictLongRunning", {
-      instances: [{ prompt: request.prompt }],
-      parameters,
-    });
+    const operation = await this.post<VeoOperation>(
+      `${model}:predictLongRunning`,
+      "predictLongRunning",
+      {
+        instances: [{ prompt: request.prompt }],
+        parameters,
+      },
+    );
     if (!operation.name) {
-      throw new ModelError("transient", "Vertex AI predictLongRunning: answer without an operation name", {
-        call: "predictLongRunning",
-      });
+      throw new ModelError(
+        "transient",
+        "Vertex AI predictLongRunning: answer without an operation name",
+        {
+          call: "predictLongRunning",
+        },
+      );
     }
     return { operationName: operation.name };
   }
@@ -110,35 +129,53 @@ export class VeoVideoModel implements VideoModel {
     // Poll through the model the operation belongs to, even if the configured model changed since.
     const model = OPERATION_NAME.exec(operationName)?.[1];
     if (!model) {
-      throw new ModelError("invalid", `not a Vertex AI model operation name: ${operationName}`, { operationName });
+      throw new ModelError("invalid", `not a Vertex AI model operation name: ${operationName}`, {
+        operationName,
+      });
     }
-    const op = await this.post<VeoOperation>(`${model}:fetchPredictOperation`, "fetchPredictOperation", {
-      operationName,
-    });
+    const op = await this.post<VeoOperation>(
+      `${model}:fetchPredictOperation`,
+      "fetchPredictOperation",
+      {
+        operationName,
+      },
+    );
     if (!op.done) {
       const percent = op.metadata?.progressPercent;
-      return typeof percent === "number" ? { done: false, progress: Math.min(1, Math.max(0, percent / 100)) } : { done: false };
+      return typeof percent === "number"
+        ? { done: false, progress: Math.min(1, Math.max(0, percent / 100)) }
+        : { done: false };
     }
     if (op.error) throw classifyOperationError(op.error, operationName);
 
     const videos = op.response?.videos ?? [];
     const video = videos.find((v) => v.gcsUri);
-    if (video?.gcsUri) return { done: true, video: { uri: video.gcsUri, contentType: video.mimeType ?? "video/mp4" } };
+    if (video?.gcsUri)
+      return {
+        done: true,
+        video: { uri: video.gcsUri, contentType: video.mimeType ?? "video/mp4" },
+      };
 
     const filtered = op.response?.raiMediaFilteredCount ?? 0;
     const reasons = op.response?.raiMediaFilteredReasons ?? [];
     if (filtered > 0) {
-      throw new ModelError("policy", `Veo filtered the video for content policy: ${reasons.join("; ") || "no reason given"}`, {
-        operationName,
-        raiMediaFilteredCount: filtered,
-        raiMediaFilteredReasons: reasons,
-        supportCodes: supportCodesIn(reasons),
-      });
+      throw new ModelError(
+        "policy",
+        `Veo filtered the video for content policy: ${reasons.join("; ") || "no reason given"}`,
+        {
+          operationName,
+          raiMediaFilteredCount: filtered,
+          raiMediaFilteredReasons: reasons,
+          supportCodes: supportCodesIn(reasons),
+        },
+      );
     }
     // Done without a video or a filter count: polling again cannot change a finished operation.
     throw new ModelError(
       "invalid",
-      videos.length > 0 ? "Veo returned the video inline instead of in Cloud Storage" : "Veo finished without a video",
+      videos.length > 0
+        ? "Veo returned the video inline instead of in Cloud Storage"
+        : "Veo finished without a video",
       { operationName, videoCount: videos.length },
     );
   }
@@ -185,10 +222,17 @@ export class VeoVideoModel implements VideoModel {
       json = undefined;
     }
     if (status < 200 || status >= 300) {
-      throw classifyHttpError(status, (json as { error?: GoogleApiError } | undefined)?.error ?? { message: text.slice(0, 300) }, call);
+      throw classifyHttpError(
+        status,
+        (json as { error?: GoogleApiError } | undefined)?.error ?? { message: text.slice(0, 300) },
+        call,
+      );
     }
     if (typeof json !== "object" || json === null) {
-      throw new ModelError("transient", `Vertex AI ${call}: unreadable answer (HTTP ${status})`, { call, status });
+      throw new ModelError("transient", `Vertex AI ${call}: unreadable answer (HTTP ${status})`, {
+        call,
+        status,
+      });
     }
     return json as T;
   }
@@ -207,7 +251,9 @@ export class VeoVideoModel implements VideoModel {
       ({ Storage }) =>
         new Storage({
           projectId: this.options.project,
-          ...(this.options.storageApiEndpoint ? { apiEndpoint: this.options.storageApiEndpoint } : {}),
+          ...(this.options.storageApiEndpoint
+            ? { apiEndpoint: this.options.storageApiEndpoint }
+            : {}),
         }),
     );
     return this.storage;

@@ -36,7 +36,8 @@ function* boxes(buf: Buffer, start: number, end: number): Generator<Box> {
     } else if (size === 0) {
       size = end - offset;
     }
-    if (size < header || offset + size > end) throw new Error(`malformed MP4 box ${type} at ${offset}`);
+    if (size < header || offset + size > end)
+      throw new Error(`malformed MP4 box ${type} at ${offset}`);
     yield { type, start: offset + header, end: offset + size };
     offset += size;
   }
@@ -65,7 +66,9 @@ export function probeMp4(input: Buffer | string): Mp4Info {
   if (!mvhd) throw new Error("no mvhd box");
   const v1 = buf[mvhd.start] === 1;
   const timescale = buf.readUInt32BE(mvhd.start + (v1 ? 20 : 12));
-  const duration = v1 ? Number(buf.readBigUInt64BE(mvhd.start + 24)) : buf.readUInt32BE(mvhd.start + 16);
+  const duration = v1
+    ? Number(buf.readBigUInt64BE(mvhd.start + 24))
+    : buf.readUInt32BE(mvhd.start + 16);
 
   let video: { width: number; height: number; codec: string } | undefined;
   let hasAudio = false;
@@ -79,10 +82,17 @@ export function probeMp4(input: Buffer | string): Mp4Info {
     if (!tkhd) throw new Error("video track without tkhd");
     // width and height are 16.16 fixed point at the end of tkhd (after the matrix).
     const sizeAt = tkhd.start + (buf[tkhd.start] === 1 ? 88 : 76);
-    const stsd = ["minf", "stbl", "stsd"].reduce<Box | undefined>((box, t) => box && child(buf, box, t), mdia);
+    const stsd = ["minf", "stbl", "stsd"].reduce<Box | undefined>(
+      (box, t) => box && child(buf, box, t),
+      mdia,
+    );
     // stsd: version/flags (4), entry count (4), then sample entries (size, type, ...).
     const codec = stsd ? buf.toString("latin1", stsd.start + 12, stsd.start + 16) : "";
-    video = { width: buf.readUInt32BE(sizeAt) / 65536, height: buf.readUInt32BE(sizeAt + 4) / 65536, codec };
+    video = {
+      width: buf.readUInt32BE(sizeAt) / 65536,
+      height: buf.readUInt32BE(sizeAt + 4) / 65536,
+      codec,
+    };
   }
   if (!video) throw new Error("no video track");
   return {

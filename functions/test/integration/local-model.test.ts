@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { ModelError } from "../../src/domain/failure";
 import type { OperationStatus, VideoRequest } from "../../src/domain/video-model";
+import { createVideoModel, isLocalOperation } from "../../src/models/create-video-model";
 import { LocalVideoModel } from "../../src/models/local-model";
 import { ffmpegBinary } from "../../src/models/local-render";
 import { probeMp4 } from "../helpers/mp4";
@@ -56,8 +57,22 @@ async function pollUntilDone(model: LocalVideoModel, name: string, limitMs = 20_
 /** Mean colour of one decoded frame, to tell two videos apart visually. */
 function frameBytes(file: string, second: number): Buffer {
   return execFileSync(ffmpegBinary(), [
-    "-hide_banner", "-loglevel", "error", "-ss", String(second), "-i", file,
-    "-frames:v", "1", "-vf", "scale=16:16", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-ss",
+    String(second),
+    "-i",
+    file,
+    "-frames:v",
+    "1",
+    "-vf",
+    "scale=16:16",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgb24",
+    "-",
   ]);
 }
 
@@ -142,6 +157,14 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
     expect(readdirSync(path.dirname(uri))).to.deep.equal([path.basename(uri)]);
   });
 
+  it("is what createVideoModel builds when no Vertex project is configured", async () => {
+    const local = await createVideoModel({ vertexProject: "", localStateDir: stateDir });
+    expect(local).to.be.instanceOf(LocalVideoModel);
+    expect(local.modelId).to.equal("local-ffmpeg");
+    const { operationName } = await local.start(request(), 0);
+    expect(isLocalOperation(operationName)).to.equal(true);
+  });
+
   it("rejects unknown operation names as invalid", async () => {
     expect((await rejection(model.poll("local-operations/nope", 0))).kind).to.equal("invalid");
     const missing = "local-operations/00000000-0000-4000-8000-000000000000";
@@ -193,7 +216,9 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
 
     it("[[permanent]] fails every attempt with a non-retryable invalid error", async () => {
       for (const attempt of [0, 3]) {
-        const error = await rejection(model.start(request({ prompt: "bad [[permanent]]" }), attempt));
+        const error = await rejection(
+          model.start(request({ prompt: "bad [[permanent]]" }), attempt),
+        );
         expect(error.kind).to.equal("invalid");
         expect(error.permanent).to.equal(true);
       }

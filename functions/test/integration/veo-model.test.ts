@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { ModelError } from "../../src/domain/failure";
 import type { VideoRequest } from "../../src/domain/video-model";
+import { createVideoModel } from "../../src/models/create-video-model";
 import { createGoogleAuth, type ServiceAccountCredentials } from "../../src/models/google-auth";
 import { VeoVideoModel, type VeoModelOptions } from "../../src/models/veo-model";
 import { probeMp4 } from "../helpers/mp4";
@@ -40,7 +41,9 @@ interface FakeVertex {
   stop(): Promise<void>;
 }
 const FAKE_MODULE = path.resolve(__dirname, "../../../fakes/vertex/server.ts");
-const { startFakeVertex } = require(FAKE_MODULE) as { startFakeVertex(o?: { port?: number }): Promise<FakeVertex> };
+const { startFakeVertex } = require(FAKE_MODULE) as {
+  startFakeVertex(o?: { port?: number }): Promise<FakeVertex>;
+};
 
 const PROJECT = "demo-phoenix";
 const STORAGE_URI = "gs://phoenix-veo-tmp/veo";
@@ -86,7 +89,10 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
 
   /** A fresh adapter with its own auth client, as a new worker process would have. */
   async function adapter(overrides: Partial<VeoModelOptions> = {}): Promise<VeoVideoModel> {
-    const auth = await createGoogleAuth({ credentials: fake.serviceAccount(), tokenUrl: `${fake.url}/token` });
+    const auth = await createGoogleAuth({
+      credentials: fake.serviceAccount(),
+      tokenUrl: `${fake.url}/token`,
+    });
     return new VeoVideoModel({
       project: PROJECT,
       location: "us-central1",
@@ -123,7 +129,9 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     expect(await model.poll(operationName, 0)).to.deep.equal({ done: false });
     const finished = await model.poll(operationName, 0);
     if (!finished.done) throw new Error("expected the operation to be done");
-    expect(finished.video.uri).to.match(/^gs:\/\/phoenix-veo-tmp\/veo\/creation-1\/.+\/sample_0\.mp4$/);
+    expect(finished.video.uri).to.match(
+      /^gs:\/\/phoenix-veo-tmp\/veo\/creation-1\/.+\/sample_0\.mp4$/,
+    );
     expect(finished.video.contentType).to.equal("video/mp4");
 
     const bytes = await collect(await model.openVideo(finished.video));
@@ -202,7 +210,8 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
       startErrors: [
         {
           status: 400,
-          message: "The prompt could not be submitted. This prompt contains words that violate Vertex AI's usage guidelines. Support codes: 58061214",
+          message:
+            "The prompt could not be submitted. This prompt contains words that violate Vertex AI's usage guidelines. Support codes: 58061214",
         },
       ],
     });
@@ -229,7 +238,10 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
       [13, "transient"],
       [14, "transient"],
     ] as const) {
-      const { operationName } = await model.start(request({ prompt: `a scene fake:op-error=${code} fake:polls=1` }), 0);
+      const { operationName } = await model.start(
+        request({ prompt: `a scene fake:op-error=${code} fake:polls=1` }),
+        0,
+      );
       const error = await rejection(model.poll(operationName, 0));
       expect(error.kind, `code ${code}`).to.equal(kind);
       expect(error.details.rpcCode).to.equal(code);
@@ -266,8 +278,27 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     expect(error.details.status).to.equal(404);
   });
 
+  it("createVideoModel builds the Veo adapter from settings (fake endpoints, key, token URL)", async () => {
+    const model = await createVideoModel({
+      vertexProject: PROJECT,
+      veoStorageUri: STORAGE_URI,
+      vertexApiEndpoint: fake.url,
+      storageApiEndpoint: fake.url,
+      vertexCredentials: fake.serviceAccount(),
+      vertexTokenUrl: `${fake.url}/token`,
+    });
+    expect(model).to.be.instanceOf(VeoVideoModel);
+    const { operationName } = await model.start(request(), 0);
+    expect((await model.poll(operationName, 0)).done).to.equal(false);
+    expect((await model.poll(operationName, 0)).done).to.equal(true);
+  });
+
   it("resumes a saved operation after a crash: a new adapter polls it, nothing is started twice", async () => {
-    const req = request({ prompt: "A lighthouse, resumed after a crash", aspectRatio: "16:9", duration: 4 });
+    const req = request({
+      prompt: "A lighthouse, resumed after a crash",
+      aspectRatio: "16:9",
+      duration: 4,
+    });
     const first = await adapter();
     const { operationName } = await first.start(req, 0);
     expect((await first.poll(operationName, 0)).done).to.equal(false);

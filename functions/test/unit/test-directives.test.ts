@@ -5,7 +5,11 @@ describe("test directives (local model)", () => {
   it("finds nothing in an ordinary prompt and leaves the text alone", () => {
     const parsed = parseTestDirectives("A red fox at dawn");
     expect(parsed.text).to.equal("A red fox at dawn");
-    expect(parsed.directives).to.deep.equal({ policy: false, transientAttempts: 0, permanent: false });
+    expect(parsed.directives).to.deep.equal({
+      policy: false,
+      transientAttempts: 0,
+      permanent: false,
+    });
     expect(hasTestDirectives("A red fox at dawn")).to.equal(false);
   });
 
@@ -23,7 +27,9 @@ describe("test directives (local model)", () => {
   });
 
   it("combines several directives anywhere in the prompt, case and spaces tolerated", () => {
-    const parsed = parseTestDirectives("a cat [[ TRANSIENT : 3 ]] on a [[slow:500]] mat [[Policy]]");
+    const parsed = parseTestDirectives(
+      "a cat [[ TRANSIENT : 3 ]] on a [[slow:500]] mat [[Policy]]",
+    );
     expect(parsed.directives).to.deep.equal({
       policy: true,
       transientAttempts: 3,
