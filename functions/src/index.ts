@@ -1,14 +1,78 @@
-import { onCall } from "firebase-functions/v2/https";
-import { onTaskDispatched } from "firebase-functions/v2/tasks";
-import { getFunctions } from "firebase-admin/functions";
-import { initializeApp } from "firebase-admin/app";
-import { getFirestore } from "firebase-admin/firestore";
-initializeApp();
-export const ping = onCall(async (req) => {
-  await getFunctions().taskQueue("pingWorker").enqueue({ id: String(req.data.id) }, { id: "t-" + req.data.id });
-  return { env: process.env.FIRESTORE_EMULATOR_HOST ?? null, tasks: process.env.CLOUD_TASKS_EMULATOR_HOST ?? null };
-});
-export const pingWorker = onTaskDispatched({ retryConfig: { maxAttempts: 3, minBackoffSeconds: 1 } }, async (req) => {
-  console.log("task", req.data, req.retryCount);
-  await getFirestore().doc("pings/" + req.data.id).set({ ok: true, retry: req.retryCount });
-});
+/**
+ * Trigger bindings only. Each handler module is loaded on the first call of its function,
+ * so a callable's cold start never pays for the worker's SDKs (S3, Cloud Storage, ffmpeg).
+ */
+import * as functionsV1 from "firebase-functions/v1";
+import { onCall, type CallableOptions } from "firebase-functions/v2/https";
+import { onTaskDispatched, type TaskQueueOptions } from "firebase-functions/v2/tasks";
+import {
+  r2AccessKeyId,
+  r2SecretAccessKey,
+  startMaxConcurrent,
+  startRateProfile,
+  taskMaxAttempts,
+  taskMaxBackoffSeconds,
+  taskMinBackoffSeconds,
+} from "./config/params";
+
+const REGION = "us-central1";
+const WORKER_TIMEOUT_SECONDS = 540; // keep equal to adapters/task-queue.ts WORKER_TIMEOUT_SECONDS
+
+const callable: CallableOptions = { region: REGION, cors: true, memory: "256MiB", concurrency: 80 };
+
+export const generateVideo = onCall(callable, async (request) =>
+  (await import("./handlers/generate-video")).generateVideo(request),
+);
+
+export const grantTokens = onCall(callable, async (request) =>
+  (await import("./handlers/grant-tokens")).grantTokens(request),
+);
+
+/** 1st-gen Auth trigger: the 2nd-gen blocking triggers cannot write after sign-up completes. */
+export const welcomeUser = functionsV1
+  .region(REGION)
+  .auth.user()
+  .onCreate(async (user) => (await import("./handlers/welcome-user")).welcomeUser(user));
+
+const worker: TaskQueueOptions = {
+  region: REGION,
+  timeoutSeconds: WORKER_TIMEOUT_SECONDS,
+  memory: "1GiB",
+  secrets: [r2AccessKeyId, r2SecretAccessKey],
+  retryConfig: {
+    maxAttempts: taskMaxAttempts,
+    minBackoffSeconds: taskMinBackoffSeconds,
+    maxBackoffSeconds: taskMaxBackoffSeconds,
+    maxDoublings: 2,
+  },
+};
+
+const runWorkerStep = async (request: Parameters<typeof import("./handlers/process-creation").processCreation>[0]) => {
+  const [{ processCreation }, runtime] = await Promise.all([
+    import("./handlers/process-creation"),
+    import("./config/runtime"),
+  ]);
+  const [model, media] = await Promise.all([runtime.videoModel(), runtime.mediaStore()]);
+  await processCreation(request, { model, media, settings: runtime.workerSettings() });
+};
+
+/** First step of every creation: starts the paid generation, so it keeps to the model's quota. */
+export const startGeneration = onTaskDispatched(
+  {
+    ...worker,
+    rateLimits: {
+      maxDispatchesPerSecond: startRateProfile.equals("veo-quota").thenElse(10 / 60, 50),
+      maxConcurrentDispatches: startMaxConcurrent,
+    },
+  },
+  runWorkerStep,
+);
+
+/** Later steps: looks at running generations and moves finished videos; not bound by the start quota. */
+export const pollGeneration = onTaskDispatched(
+  { ...worker, rateLimits: { maxDispatchesPerSecond: 50, maxConcurrentDispatches: 100 } },
+  runWorkerStep,
+);
+
+/** Proves the local wiring (callable -> Cloud Tasks -> task function -> Firestore) in the smoke test. */
+export { wiringCheck, wiringCheckTask } from "./handlers/wiring-check";

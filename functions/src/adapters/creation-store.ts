@@ -1,0 +1,216 @@
+/**
+ * Every change of a creation document, each in one Firestore transaction that re-reads the
+ * state it depends on. No side effects inside a transaction callback: it may run again.
+ */
+import { FieldValue, type DocumentReference, type Transaction } from "firebase-admin/firestore";
+import { decideAdmission, type Admission } from "../domain/admission";
+import { ACTIVE_STATUSES, isEnd } from "../domain/creation-state";
+import type { Creation } from "../domain/creation";
+import { debitEntry, refundEntry } from "../domain/ledger";
+import { decideClaim, type Claim } from "../domain/worker-step";
+import type { CreationStatus } from "../contract";
+import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
+import { writeLedgerEntry } from "./user-store";
+
+const creationRef = (id: string): DocumentReference =>
+  firestore().collection(collections.creations).doc(id);
+const userRef = (id: string) => firestore().collection(collections.users).doc(id);
+
+async function readCreation(tx: Transaction, id: string): Promise<Creation | null> {
+  const snapshot = await tx.get(creationRef(id));
+  return snapshot.exists ? (snapshot.data() as Creation) : null;
+}
+
+export async function getCreation(id: string): Promise<Creation | null> {
+  const snapshot = await creationRef(id).get();
+  return snapshot.exists ? (snapshot.data() as Creation) : null;
+}
+
+export type SubmitOutcome =
+  | { outcome: "created" | "replayed"; cost: number; balance: number; status: CreationStatus }
+  | Extract<Admission, { outcome: "reject" }>;
+
+/** Debits the user, writes the creation and its ledger entry: all or nothing. */
+export async function submitCreation(
+  creationId: string,
+  creation: Creation,
+  maxActiveJobs: number,
+): Promise<SubmitOutcome> {
+  const db = firestore();
+  const ref = creationRef(creationId);
+  const user = userRef(creation.userId);
+  const debit = debitEntry({ id: creationId, ...creation });
+  const debitRef = db.collection(collections.transactions).doc(debit.id);
+  const active = db
+    .collection(collections.creations)
+    .where("userId", "==", creation.userId)
+    .where("status", "in", [...ACTIVE_STATUSES])
+    .limit(maxActiveJobs);
+
+  return db.runTransaction(async (tx): Promise<SubmitOutcome> => {
+    const [userSnap, existingSnap, debitSnap, activeSnap] = await Promise.all([
+      tx.get(user),
+      tx.get(ref),
+      tx.get(debitRef),
+      tx.get(active),
+    ]);
+    const balance = userSnap.exists ? (userSnap.get("tokenBalance") as number) : 0;
+    const existing = existingSnap.exists
+      ? (existingSnap.data() as Creation)
+      : debitSnap.exists // charged once, then deleted: the key is spent
+        ? { userId: creation.userId, requestHash: "(deleted)" }
+        : null;
+    const admission = decideAdmission({
+      userId: creation.userId,
+      requestHash: creation.requestHash,
+      existing,
+      balance,
+      cost: creation.cost,
+      activeJobs: activeSnap.size,
+      maxActiveJobs,
+    });
+    if (admission.outcome === "reject") return admission;
+    if (admission.outcome === "replay") {
+      const stored = existingSnap.data() as Creation;
+      return { outcome: "replayed", cost: stored.cost, balance, status: stored.status };
+    }
+    tx.update(user, {
+      tokenBalance: balance - creation.cost,
+      totalTokensSpent: ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    tx.create(ref, {
+      ...creation,
+      createdAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+      workerStartedAt: null,
+      completedAt: null,
+      refundedAt: null,
+    });
+    writeLedgerEntry(tx, debit);
+    return { outcome: "created", cost: creation.cost, balance: balance - creation.cost, status: "pending" };
+  }, MONEY_TRANSACTION);
+}
+
+export async function markEnqueueFailed(creationId: string, failed: boolean): Promise<void> {
+  await creationRef(creationId).update({ enqueueFailed: failed, updatedAt: FieldValue.serverTimestamp() });
+}
+
+export type ClaimResult = { claim: Claim; creation: Creation | null };
+
+/** The compare-and-set that gives one task delivery the creation for one step. */
+export async function claimCreation(
+  creationId: string,
+  step: number,
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<ClaimResult> {
+  return firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    const claim = decideClaim(creation, step, nowMs);
+    if (claim.outcome !== "claim" || !creation) return { claim, creation };
+    const claimed: Partial<Creation> = {
+      status: "processing",
+      workerStep: step,
+      leaseOwner: owner,
+      leaseExpiresAtMs: nowMs + leaseMs,
+      enqueueFailed: false,
+      progress: Math.max(creation.progress, 0.05),
+    };
+    tx.update(creationRef(creationId), {
+      ...claimed,
+      ...(creation.status === "pending" ? { workerStartedAt: FieldValue.serverTimestamp() } : {}),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    return { claim, creation: { ...creation, ...claimed } };
+  });
+}
+
+/**
+ * Updates a creation only while `owner` still holds its lease and it has not ended (the
+ * sweeper or a cancel may have finished it meanwhile). Returns whether it wrote.
+ */
+export async function updateIfOwner(
+  creationId: string,
+  owner: string,
+  fields: Partial<Creation> & Record<string, unknown>,
+): Promise<boolean> {
+  return firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (!creation || isEnd(creation.status) || creation.leaseOwner !== owner) return false;
+    tx.update(creationRef(creationId), { ...fields, updatedAt: FieldValue.serverTimestamp() });
+    return true;
+  });
+}
+
+/** processing -> draft, for the lease owner of a creation that was not refunded meanwhile. */
+export async function finishCreation(
+  creationId: string,
+  owner: string,
+  fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed">,
+): Promise<boolean> {
+  return updateIfOwner(creationId, owner, {
+    ...fields,
+    status: "draft",
+    progress: 1,
+    leaseOwner: null,
+    leaseExpiresAtMs: null,
+    error: null,
+    completedAt: FieldValue.serverTimestamp(),
+  });
+}
+
+export interface RefundRequest {
+  status: "failed" | "cancelled";
+  error: string;
+  errorKind: string;
+  details?: Record<string, unknown>;
+  lastError?: string;
+  /** An extra condition checked inside the transaction (e.g. "still pending"). */
+  onlyIf?: (creation: Creation) => boolean;
+}
+
+export type RefundResult =
+  | { refunded: true; creation: Creation }
+  | { refunded: false; creation: Creation | null; why: "missing" | "already-refunded" | "delivered" | "condition" };
+
+/**
+ * Ends a creation with a refund, exactly once: the `refunded` flag, the balance and the
+ * ledger entry (whose id derives from the creation) change in one commit.
+ */
+export async function refundCreation(creationId: string, request: RefundRequest): Promise<RefundResult> {
+  const db = firestore();
+  return db.runTransaction(async (tx): Promise<RefundResult> => {
+    const creation = await readCreation(tx, creationId);
+    if (!creation) return { refunded: false, creation, why: "missing" };
+    if (creation.refunded) return { refunded: false, creation, why: "already-refunded" };
+    if (creation.status === "draft" || creation.status === "published")
+      return { refunded: false, creation, why: "delivered" };
+    if (request.onlyIf && !request.onlyIf(creation)) return { refunded: false, creation, why: "condition" };
+    const user = await tx.get(userRef(creation.userId));
+    tx.update(userRef(creation.userId), {
+      tokenBalance: (user.get("tokenBalance") as number) + creation.cost,
+      totalTokensSpent: (user.get("totalTokensSpent") as number) - creation.cost,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    const ended: Partial<Creation> = {
+      status: request.status,
+      error: request.error,
+      errorKind: request.errorKind,
+      refunded: true,
+      leaseOwner: null,
+      leaseExpiresAtMs: null,
+    };
+    tx.update(creationRef(creationId), {
+      ...ended,
+      ...(request.details ? { errorDetails: request.details } : {}),
+      ...(request.lastError ? { lastError: request.lastError } : {}),
+      refundedAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    writeLedgerEntry(tx, refundEntry({ id: creationId, ...creation }, request.errorKind));
+    return { refunded: true, creation: { ...creation, ...ended } };
+  }, MONEY_TRANSACTION);
+}
+

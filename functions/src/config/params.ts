@@ -1,0 +1,117 @@
+/**
+ * Every deploy-time setting, declared once with a description and a default. Production
+ * values are the defaults; the local stack overrides them in `functions/.env.demo-phoenix`.
+ */
+import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+
+// --- Token economy ---
+export const welcomeTokens = defineInt("WELCOME_TOKENS", {
+  default: 100,
+  description: "Tokens granted once to every new user.",
+});
+export const maxActiveCreations = defineInt("MAX_ACTIVE_CREATIONS", {
+  default: 3,
+  description: "Unfinished (pending or processing) creations a user may have at once.",
+});
+export const enforceAppCheck = defineBoolean("ENFORCE_APP_CHECK", {
+  default: false,
+  description: "Reject callable requests without a valid App Check token.",
+});
+
+// --- Task queues (the plan's schedule: 4 attempts, backoff 60 s -> 120 s -> 240 s) ---
+export const taskMaxAttempts = defineInt("TASK_MAX_ATTEMPTS", {
+  default: 4,
+  description: "Attempts per worker task before the creation is refunded and failed.",
+});
+export const taskMinBackoffSeconds = defineInt("TASK_MIN_BACKOFF_SECONDS", {
+  default: 60,
+  description: "First retry delay of a failed worker task; doubles per attempt.",
+});
+export const taskMaxBackoffSeconds = defineInt("TASK_MAX_BACKOFF_SECONDS", {
+  default: 240,
+  description: "Longest retry delay of a failed worker task.",
+});
+export const startRateProfile = defineString("START_RATE_PROFILE", {
+  default: "veo-quota",
+  description:
+    "Dispatch rate of the queue that starts generations: 'veo-quota' keeps to Veo's ~10 starts per minute per project; 'unthrottled' is for the local model.",
+  input: {
+    select: {
+      options: [
+        { label: "Veo quota (10/min)", value: "veo-quota" },
+        { label: "Unthrottled", value: "unthrottled" },
+      ],
+    },
+  },
+});
+export const startMaxConcurrent = defineInt("START_MAX_CONCURRENT", {
+  default: 10,
+  description: "Generation starts running at once.",
+});
+export const pollIntervalSeconds = defineInt("POLL_INTERVAL_SECONDS", {
+  default: 10,
+  description: "Delay between two looks at a running generation (the worker is not held meanwhile).",
+});
+export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
+  default: 600,
+  description:
+    "How long a worker step owns a creation; past it another delivery may take over. Keep it above the worker timeout.",
+});
+
+// --- Sweeper ---
+export const sweepPendingAfterSeconds = defineInt("SWEEP_PENDING_AFTER_SECONDS", {
+  default: 300,
+  description: "A pending creation older than this is re-enqueued by the sweeper.",
+});
+export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
+  default: 1800,
+  description: "A creation unfinished after this long is refunded and failed by the sweeper.",
+});
+
+// --- Video model ---
+export const vertexProject = defineString("VERTEX_PROJECT", {
+  default: "",
+  description: "Google Cloud project for Veo on Vertex AI. Empty: the embedded local model renders videos.",
+});
+export const vertexLocation = defineString("VERTEX_LOCATION", {
+  default: "us-central1",
+  description: "Vertex AI location for Veo.",
+});
+export const veoModelId = defineString("VEO_MODEL", {
+  default: "veo-3.1-fast-generate-preview",
+  description: "Veo model id.",
+});
+export const vertexApiEndpoint = defineString("VERTEX_API_ENDPOINT", {
+  default: "",
+  description: "Vertex AI base URL override (empty: https://{location}-aiplatform.googleapis.com).",
+});
+export const veoOutputUri = defineString("VEO_OUTPUT_URI", {
+  default: "",
+  description: "gs:// prefix where Veo writes videos before they move to R2 (a bucket with a 1-day lifecycle).",
+});
+export const localModelDir = defineString("LOCAL_MODEL_DIR", {
+  default: "",
+  description: "State directory of the local model (empty: the OS temp directory).",
+});
+
+// --- Cloudflare R2 (S3 API) ---
+export const r2Endpoint = defineString("R2_ENDPOINT", {
+  description: "R2 S3 endpoint, https://<account>.r2.cloudflarestorage.com.",
+});
+export const r2Bucket = defineString("R2_BUCKET", {
+  default: "phoenix-media",
+  description: "Private R2 bucket for drafts.",
+});
+export const r2PublicBucket = defineString("R2_PUBLIC_BUCKET", {
+  default: "phoenix-media-public",
+  description: "R2 bucket served on the public custom domain; published media is copied here.",
+});
+export const r2PublicUrl = defineString("R2_PUBLIC_URL", {
+  description: "Public base URL of the published-media bucket (custom domain).",
+});
+export const mediaUrlTtlSeconds = defineInt("MEDIA_URL_TTL_SECONDS", {
+  default: 86400,
+  description: "Lifetime of presigned draft links (at most 604800, R2's limit).",
+});
+export const r2AccessKeyId = defineSecret("R2_ACCESS_KEY_ID");
+export const r2SecretAccessKey = defineSecret("R2_SECRET_ACCESS_KEY");

@@ -1,0 +1,72 @@
+/**
+ * Typed settings and adapters built from the params at run time (never at load time), once
+ * per instance. Heavy modules load here only when a function first needs them.
+ */
+import type { MediaStore } from "../adapters/media-store";
+import type { VideoModel } from "../domain/video-model";
+import type { WorkerSettings } from "../handlers/process-creation";
+import {
+  leaseSeconds,
+  localModelDir,
+  mediaUrlTtlSeconds,
+  pollIntervalSeconds,
+  r2AccessKeyId,
+  r2Bucket,
+  r2Endpoint,
+  r2PublicBucket,
+  r2PublicUrl,
+  r2SecretAccessKey,
+  taskMaxAttempts,
+  veoModelId,
+  veoOutputUri,
+  vertexApiEndpoint,
+  vertexLocation,
+  vertexProject,
+} from "./params";
+
+let media: Promise<MediaStore> | undefined;
+let model: Promise<VideoModel> | undefined;
+
+export function mediaStore(): Promise<MediaStore> {
+  media ??= import("../adapters/media-store").then(
+    ({ MediaStore }) =>
+      new MediaStore({
+        endpoint: r2Endpoint.value(),
+        accessKeyId: r2AccessKeyId.value(),
+        secretAccessKey: r2SecretAccessKey.value(),
+        bucket: r2Bucket.value(),
+        publicBucket: r2PublicBucket.value(),
+        publicUrl: r2PublicUrl.value(),
+      }),
+  );
+  return media;
+}
+
+/** Veo when a Vertex project is configured; otherwise the embedded local model. */
+export function videoModel(): Promise<VideoModel> {
+  model ??= vertexProject.value()
+    ? import("../models/veo-model").then(
+        ({ VeoVideoModel }) =>
+          new VeoVideoModel({
+            project: vertexProject.value(),
+            location: vertexLocation.value(),
+            modelId: veoModelId.value(),
+            storageUri: veoOutputUri.value(),
+            ...(vertexApiEndpoint.value() ? { apiEndpoint: vertexApiEndpoint.value() } : {}),
+          }),
+      )
+    : import("../models/local-model").then(
+        ({ LocalVideoModel }) =>
+          new LocalVideoModel(localModelDir.value() ? { stateDir: localModelDir.value() } : {}),
+      );
+  return model;
+}
+
+export function workerSettings(): WorkerSettings {
+  return {
+    leaseSeconds: leaseSeconds.value(),
+    pollIntervalSeconds: pollIntervalSeconds.value(),
+    maxAttempts: taskMaxAttempts.value(),
+    mediaUrlTtlSeconds: mediaUrlTtlSeconds.value(),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The public contract of the callable functions: input schemas, result types and error
+ * reasons. One source of truth for the functions and for app clients (client/ imports it).
+ * Depends on zod only.
+ */
+import { z } from "zod";
+
+export const ASPECT_RATIOS = ["16:9", "9:16"] as const;
+export const DURATIONS = [4, 6, 8] as const;
+export const RESOLUTIONS = ["720p", "1080p"] as const;
+export const CREATION_STATUSES = [
+  "pending",
+  "processing",
+  "draft",
+  "published",
+  "failed",
+  "cancelled",
+] as const;
+export type CreationStatus = (typeof CREATION_STATUSES)[number];
+
+/** Lone surrogates and control characters (other than tab and newlines) are not text. */
+function isCleanText(value: string): boolean {
+  return value.isWellFormed() && !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value);
+}
+
+const cleanText = (max: number) =>
+  z
+    .string()
+    .refine(isCleanText, "must be well-formed text without control characters")
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1, "must not be empty").max(max, `must be at most ${max} characters`));
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+export const generateVideoInput = z.strictObject({
+  prompt: cleanText(2000),
+  aspectRatio: z.enum(ASPECT_RATIOS).default("9:16"),
+  duration: z.union([z.literal(4), z.literal(6), z.literal(8)]).default(8),
+  resolution: z.enum(RESOLUTIONS).default("720p"),
+  generateAudio: z.boolean().default(false),
+  negativePrompt: cleanText(1000).optional(),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  requestId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,128}$/, "must be 8-128 characters of A-Z a-z 0-9 _ -")
+    .optional(),
+});
+export type GenerateVideoInput = z.input<typeof generateVideoInput>;
+export type GenerateVideoRequest = z.output<typeof generateVideoInput>;
+export interface GenerateVideoResult {
+  creationId: string;
+  status: "pending";
+  cost: number;
+  balance: number;
+}
+
+export const creationRefInput = z.strictObject({
+  creationId: z.string().regex(ID_PATTERN, "must be a creation id"),
+});
+export type CreationRefInput = z.input<typeof creationRefInput>;
+
+export interface PublishCreationResult {
+  creationId: string;
+  status: "published";
+  mediaUrl: string;
+}
+export interface CancelCreationResult {
+  creationId: string;
+  status: "cancelled";
+  refunded: true;
+}
+export interface DeleteCreationResult {
+  creationId: string;
+  deleted: true;
+}
+export interface MediaUrlResult {
+  mediaUrl: string;
+  /** ISO 8601; null for published media (the public URL does not expire). */
+  expiresAt: string | null;
+}
+
+export const grantTokensInput = z.strictObject({
+  userId: z.string().regex(ID_PATTERN, "must be a user id"),
+  amount: z.number().int().min(1).max(1_000_000),
+  reason: cleanText(200),
+});
+export type GrantTokensInput = z.input<typeof grantTokensInput>;
+export interface GrantTokensResult {
+  userId: string;
+  balance: number;
+}
+
+/** `details.reason` values clients branch on. */
+export const ErrorReason = {
+  insufficientTokens: "insufficient-tokens",
+  tooManyActiveJobs: "too-many-active-jobs",
+  idempotencyKeyReused: "idempotency-key-reused",
+  wrongState: "wrong-state",
+} as const;
+export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
+
+/** Turns a zod error into the `details.fields` list of an `invalid-argument` error. */
+export function invalidFields(error: z.ZodError): string[] {
+  const fields = new Set<string>();
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") issue.keys.forEach((key) => fields.add(key));
+    else fields.add(issue.path.length ? issue.path.map(String).join(".") : "(root)");
+  }
+  return [...fields];
+}

@@ -1,0 +1,52 @@
+/**
+ * Ledger entries (`transactions/{id}`). Ids derive from what they pay for, so a retried
+ * commit can never write a second debit or refund for the same creation.
+ */
+export type LedgerType = "video_generation" | "refund" | "grant";
+
+export interface LedgerEntry {
+  id: string;
+  userId: string;
+  type: LedgerType;
+  amount: number;
+  details: Record<string, unknown>;
+}
+
+export const ledgerIds = {
+  debit: (creationId: string) => `${creationId}_debit`,
+  refund: (creationId: string) => `${creationId}_refund`,
+  welcome: (userId: string) => `welcome_${userId}`,
+};
+
+export function debitEntry(creation: { id: string; userId: string; cost: number; prompt: string }): LedgerEntry {
+  return {
+    id: ledgerIds.debit(creation.id),
+    userId: creation.userId,
+    type: "video_generation",
+    amount: -creation.cost,
+    details: { creationId: creation.id, prompt: creation.prompt.slice(0, 100) },
+  };
+}
+
+export function refundEntry(
+  creation: { id: string; userId: string; cost: number },
+  reason: string,
+): LedgerEntry {
+  return {
+    id: ledgerIds.refund(creation.id),
+    userId: creation.userId,
+    type: "refund",
+    amount: creation.cost,
+    details: { creationId: creation.id, reason: reason.slice(0, 200) },
+  };
+}
+
+export function grantEntry(id: string, userId: string, amount: number, reason: string, grantedBy?: string): LedgerEntry {
+  return {
+    id,
+    userId,
+    type: "grant",
+    amount,
+    details: { reason, ...(grantedBy ? { grantedBy } : {}) },
+  };
+}

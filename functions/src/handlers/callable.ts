@@ -1,0 +1,32 @@
+/** What every callable does at its edge: auth, input validation, and safe error mapping. */
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import type { z } from "zod";
+import { invalidFields } from "../contract";
+import { logs } from "../logs";
+
+export function requireUser(request: CallableRequest<unknown>): string {
+  const uid = request.auth?.uid;
+  if (!uid) throw new HttpsError("unauthenticated", "Sign in to use this function.");
+  return uid;
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    throw new HttpsError("invalid-argument", "The request has invalid fields.", {
+      fields: invalidFields(parsed.error),
+    });
+  }
+  return parsed.data;
+}
+
+/** Runs a callable body; anything that is not already an HttpsError becomes a bare `internal`. */
+export async function guarded<T>(name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof HttpsError) throw err;
+    logs.unexpected(name, err);
+    throw new HttpsError("internal", "Something went wrong. Please try again.");
+  }
+}

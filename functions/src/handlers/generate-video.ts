@@ -1,0 +1,60 @@
+/**
+ * `generateVideo`: one transaction checks and debits the tokens and writes the creation and
+ * its ledger entry; then the first worker step is enqueued. An enqueue failure never loses
+ * the job: the creation is flagged and the sweeper enqueues it later.
+ */
+import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
+import { generateVideoInput, type GenerateVideoResult } from "../contract";
+import { creationIdFor, requestHashOf } from "../domain/admission";
+import { fingerprintFields, newCreation } from "../domain/creation";
+import { priceOf } from "../domain/pricing";
+import { maxActiveCreations, welcomeTokens } from "../config/params";
+import { markEnqueueFailed, submitCreation } from "../adapters/creation-store";
+import { firestore, collections } from "../adapters/firebase";
+import { ensureUser } from "../adapters/user-store";
+import { enqueueStep, QUEUES } from "../adapters/task-queue";
+import { logs } from "../logs";
+import { guarded, parseInput, requireUser } from "./callable";
+
+export async function generateVideo(request: CallableRequest<unknown>): Promise<GenerateVideoResult> {
+  const started = Date.now();
+  const userId = requireUser(request);
+  const input = parseInput(generateVideoInput, request.data);
+  return guarded("generateVideo", async () => {
+    const cost = priceOf(input);
+    const creationId = input.requestId
+      ? creationIdFor(userId, input.requestId)
+      : firestore().collection(collections.creations).doc().id;
+    const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
+
+    // The Auth trigger normally made the user document already; a very fast first call may not wait for it.
+    const userDoc = await firestore().collection(collections.users).doc(userId).get();
+    if (!userDoc.exists) await ensureUser(userId, welcomeTokens.value());
+
+    const outcome = await submitCreation(creationId, creation, maxActiveCreations.value());
+    if (outcome.outcome === "reject") {
+      logs.submission({ userId, outcome: "rejected", reason: outcome.reason, durationMs: Date.now() - started });
+      const message =
+        outcome.reason === "insufficient-tokens"
+          ? "Not enough tokens for this video."
+          : outcome.reason === "too-many-active-jobs"
+            ? "Too many videos are being generated for you right now. Wait for one to finish."
+            : "This requestId was already used with different parameters.";
+      const code = outcome.reason === "too-many-active-jobs" ? "resource-exhausted" : "failed-precondition";
+      throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
+    }
+    // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
+    if (outcome.status === "pending") await enqueueFirstStep(creationId);
+    logs.submission({ userId, creationId, cost: outcome.cost, outcome: outcome.outcome, durationMs: Date.now() - started });
+    return { creationId, status: "pending", cost: outcome.cost, balance: outcome.balance };
+  });
+}
+
+async function enqueueFirstStep(creationId: string): Promise<void> {
+  try {
+    await enqueueStep(QUEUES.start, { creationId, step: 0 });
+  } catch (err) {
+    logs.enqueueFailed(creationId, err);
+    await markEnqueueFailed(creationId, true).catch((markErr) => logs.unexpected("markEnqueueFailed", markErr));
+  }
+}

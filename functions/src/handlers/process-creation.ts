@@ -1,0 +1,204 @@
+/**
+ * The worker: one task delivery advances a creation by one step and returns. A step claims
+ * the creation (lease), then starts the generation if it has none, or looks at the running
+ * one; unfinished, it schedules the next look and lets go, so no worker waits while the model
+ * renders. Finished, it streams the video to R2 and sets the creation to `draft`.
+ *
+ * Failures: permanent ones (content policy, invalid request) refund and return; transient
+ * ones are recorded and thrown so Cloud Tasks retries with backoff; the final attempt refunds.
+ */
+import { randomUUID } from "node:crypto";
+import type { Request } from "firebase-functions/v2/tasks";
+import { Progress } from "../domain/creation-state";
+import { mediaPathOf, videoRequestOf, type Creation } from "../domain/creation";
+import { ModelError, userMessageFor } from "../domain/failure";
+import type { OperationStatus, VideoModel } from "../domain/video-model";
+import { isFinalAttempt } from "../domain/worker-step";
+import {
+  claimCreation,
+  finishCreation,
+  getCreation,
+  refundCreation,
+  updateIfOwner,
+} from "../adapters/creation-store";
+import type { MediaStore } from "../adapters/media-store";
+import { enqueueStep, QUEUES, type StepTask } from "../adapters/task-queue";
+import { logs } from "../logs";
+
+export interface WorkerSettings {
+  leaseSeconds: number;
+  pollIntervalSeconds: number;
+  maxAttempts: number;
+  mediaUrlTtlSeconds: number;
+}
+
+export interface WorkerDeps {
+  model: VideoModel;
+  media: MediaStore;
+  settings: WorkerSettings;
+}
+
+/** Without an estimate from the model, progress assumes a render takes about this long. */
+const EXPECTED_RENDER_MS = 60_000;
+
+/** Thrown when another delivery holds the creation: Cloud Tasks retries after a backoff. */
+export class CreationBusyError extends Error {
+  constructor(creationId: string) {
+    super(`creation ${creationId} is being worked on by another delivery`);
+    this.name = "CreationBusyError";
+  }
+}
+
+export function parseStepTask(data: unknown): StepTask | null {
+  const task = data as Partial<StepTask> | null;
+  if (typeof task?.creationId !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(task.creationId)) return null;
+  const step = task.step ?? 0;
+  return Number.isInteger(step) && step >= 0 ? { creationId: task.creationId, step } : null;
+}
+
+export async function processCreation(request: Request<unknown>, deps: WorkerDeps): Promise<void> {
+  const task = parseStepTask(request.data);
+  if (!task) {
+    // Throwing would make Cloud Tasks retry a payload that can never succeed.
+    logs.unexpected("processCreation", new Error("malformed task payload"), { data: request.data });
+    return;
+  }
+  const attempt = request.retryCount;
+  const final = isFinalAttempt(attempt, deps.settings.maxAttempts);
+  const owner = `${task.step}:${attempt}:${randomUUID()}`;
+  const now = Date.now();
+  const { claim, creation } = await claimCreation(task.creationId, task.step, owner, now, deps.settings.leaseSeconds * 1000);
+  if (claim.outcome === "skip") return logs.stepSkipped(task.creationId, task.step, claim.why);
+  if (claim.outcome === "busy" || !creation) {
+    logs.stepBusy(task.creationId, task.step, attempt);
+    if (final) return; // the holder finishes it, or the sweeper recovers it
+    throw new CreationBusyError(task.creationId);
+  }
+  try {
+    await runStep(task, creation, owner, deps);
+  } catch (err) {
+    await handleFailure(task, creation, owner, err, attempt, final);
+  }
+}
+
+async function runStep(task: StepTask, creation: Creation, owner: string, deps: WorkerDeps): Promise<void> {
+  const { creationId } = task;
+  let operationName = creation.operationName;
+  let startedAtMs = creation.operationStartedAtMs ?? Date.now();
+  if (!operationName) {
+    ({ operationName } = await deps.model.start(videoRequestOf(creationId, creation), creation.retryCount));
+    startedAtMs = Date.now();
+    // Saved at once: a retry after a crash resumes this operation instead of paying for another.
+    const saved = await updateIfOwner(creationId, owner, {
+      operationName,
+      operationStartedAtMs: startedAtMs,
+      modelUsed: deps.model.modelId,
+      progress: Progress.started,
+    });
+    if (!saved) return logs.leaseLost(creationId, `started ${operationName}`);
+    logs.generationStarted(creationId, operationName, deps.model.modelId);
+  } else {
+    logs.generationResumed(creationId, operationName);
+  }
+
+  const status = await deps.model.poll(operationName, creation.retryCount);
+  if (!status.done) return scheduleNextLook(task, owner, status, startedAtMs, deps);
+  await deliver(creationId, creation, owner, status.video, startedAtMs, deps);
+}
+
+async function scheduleNextLook(
+  task: StepTask,
+  owner: string,
+  status: Extract<OperationStatus, { done: false }>,
+  startedAtMs: number,
+  deps: WorkerDeps,
+): Promise<void> {
+  const estimate = status.progress ?? Math.min((Date.now() - startedAtMs) / EXPECTED_RENDER_MS, 0.95);
+  const progress = Progress.rendering(estimate);
+  const next = { creationId: task.creationId, step: task.step + 1 };
+  // Enqueue before letting go: if this fails, the throw retries this step and nothing is lost.
+  await enqueueStep(QUEUES.poll, next, deps.settings.pollIntervalSeconds);
+  await updateIfOwner(task.creationId, owner, {
+    workerStep: next.step,
+    leaseOwner: null,
+    leaseExpiresAtMs: null,
+    progress,
+  });
+  logs.generationRunning(task.creationId, task.step, progress);
+}
+
+async function deliver(
+  creationId: string,
+  creation: Creation,
+  owner: string,
+  video: { uri: string; contentType: string },
+  startedAtMs: number,
+  deps: WorkerDeps,
+): Promise<void> {
+  const transferStart = Date.now();
+  const renewed = await updateIfOwner(creationId, owner, {
+    progress: Progress.transferring,
+    leaseExpiresAtMs: transferStart + deps.settings.leaseSeconds * 1000,
+  });
+  if (!renewed) return logs.leaseLost(creationId, "transfer");
+  const mediaPath = mediaPathOf(creation.userId, creationId);
+  await deps.media.upload(mediaPath, await deps.model.openVideo(video), video.contentType, {
+    user: creation.userId,
+    creation: creationId,
+    app: "phoenix",
+    service: "video-generation",
+    phase: "3",
+  });
+  const { url } = await deps.media.signedUrl(mediaPath, deps.settings.mediaUrlTtlSeconds);
+  const generationTime = Math.round((Date.now() - startedAtMs) / 100) / 10;
+  const finished = await finishCreation(creationId, owner, {
+    mediaPath,
+    mediaUrl: url,
+    generationTime,
+    modelUsed: deps.model.modelId,
+  });
+  if (!finished) {
+    logs.leaseLost(creationId, "finish");
+    // Refunded meanwhile (sweeper): an object without a deliverable creation must not stay.
+    const now = await getCreation(creationId);
+    if (!now || now.refunded) await deps.media.remove(mediaPath);
+    return;
+  }
+  logs.videoStored(creationId, mediaPath, Date.now() - transferStart, generationTime);
+  await deps.model.discardVideo(video).catch((err) => logs.cleanupFailed(creationId, video.uri, err));
+}
+
+async function handleFailure(
+  task: StepTask,
+  creation: Creation,
+  owner: string,
+  err: unknown,
+  attempt: number,
+  final: boolean,
+): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const permanent = err instanceof ModelError && err.permanent;
+  if (permanent || final) {
+    const kind = permanent ? err.kind : "exhausted";
+    logs.permanentFailure(task.creationId, kind, message, err instanceof ModelError ? err.details : {});
+    const result = await refundCreation(task.creationId, {
+      status: "failed",
+      error: userMessageFor(kind),
+      errorKind: kind,
+      lastError: message.slice(0, 500),
+      details: err instanceof ModelError ? err.details : {},
+      onlyIf: (current) => current.leaseOwner === owner,
+    });
+    if (result.refunded) logs.refunded(task.creationId, creation.userId, creation.cost, kind);
+    return;
+  }
+  logs.transientFailure(task.creationId, attempt, message, final);
+  const recorded = await updateIfOwner(task.creationId, owner, {
+    retryCount: creation.retryCount + 1,
+    lastError: message.slice(0, 500),
+    leaseOwner: null,
+    leaseExpiresAtMs: null,
+  });
+  // Not recorded: the creation ended or changed hands meanwhile, so there is nothing to retry.
+  if (recorded) throw err;
+}

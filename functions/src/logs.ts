@@ -1,0 +1,54 @@
+/**
+ * One named function per log event, with structured fields, so messages stay stable and
+ * log-based metrics can key on `event`.
+ */
+import * as logger from "firebase-functions/logger";
+
+type Fields = Record<string, unknown>;
+const info = (event: string, fields: Fields) => logger.info(event, { event, ...fields });
+const warn = (event: string, fields: Fields) => logger.warn(event, { event, ...fields });
+const error = (event: string, fields: Fields) => logger.error(event, { event, ...fields });
+
+export const logs = {
+  submission: (fields: {
+    userId: string;
+    creationId?: string;
+    cost?: number;
+    outcome: string;
+    durationMs: number;
+    reason?: string;
+  }) => info("submission", fields),
+  enqueueFailed: (creationId: string, err: unknown) =>
+    error("enqueue-failed", { creationId, error: String(err) }),
+  userCreated: (userId: string, created: boolean, grant: number) =>
+    info("user-created", { userId, created, grant }),
+  tokensGranted: (userId: string, amount: number, by: string) => info("tokens-granted", { userId, amount, by }),
+  stepSkipped: (creationId: string, step: number, why: string) =>
+    info("worker-step-skipped", { creationId, step, why }),
+  stepBusy: (creationId: string, step: number, attempt: number) =>
+    info("worker-step-busy", { creationId, step, attempt }),
+  generationStarted: (creationId: string, operationName: string, model: string) =>
+    info("generation-started", { creationId, operationName, model }),
+  generationResumed: (creationId: string, operationName: string) =>
+    info("generation-resumed", { creationId, operationName }),
+  generationRunning: (creationId: string, step: number, progress: number) =>
+    info("generation-running", { creationId, step, progress }),
+  videoStored: (creationId: string, mediaPath: string, transferMs: number, generationTime: number) =>
+    info("video-stored", { creationId, mediaPath, transferMs, generationTime }),
+  leaseLost: (creationId: string, phase: string) => warn("worker-lease-lost", { creationId, phase }),
+  transientFailure: (creationId: string, attempt: number, message: string, final: boolean) =>
+    warn("generation-transient-failure", { creationId, attempt, error: message, final }),
+  refunded: (creationId: string, userId: string, cost: number, kind: string) =>
+    info("creation-refunded", { creationId, userId, cost, kind }),
+  permanentFailure: (creationId: string, kind: string, message: string, details: Fields) =>
+    warn("generation-failed", { creationId, kind, error: message, details }),
+  cleanupFailed: (creationId: string, what: string, err: unknown) =>
+    warn("cleanup-failed", { creationId, what, error: String(err) }),
+  unexpected: (where: string, err: unknown, fields: Fields = {}) =>
+    error("unexpected-error", {
+      where,
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+      ...fields,
+    }),
+};

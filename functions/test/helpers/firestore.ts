@@ -1,0 +1,22 @@
+/** Direct Firestore access for assertions, through the same Admin SDK the functions use. */
+import { firestore } from "../../src/adapters/firebase";
+
+export const db = () => firestore();
+
+export async function setBalance(uid: string, tokenBalance: number): Promise<void> {
+  await db().collection("users").doc(uid).set({ tokenBalance, totalTokensSpent: 0 });
+}
+
+export async function ledgerOf(uid: string): Promise<Array<{ id: string; type: string; amount: number; details: Record<string, unknown> }>> {
+  const snap = await db().collection("transactions").where("userId", "==", uid).get();
+  return snap.docs.map((doc) => ({ id: doc.id, ...(doc.data() as { type: string; amount: number; details: Record<string, unknown> }) }));
+}
+
+export async function creationsOf(uid: string) {
+  const snap = await db().collection("creations").where("userId", "==", uid).get();
+  return snap.docs.map((doc) => ({ id: doc.id, ...doc.data() }));
+}
+
+export async function balanceOf(uid: string): Promise<number> {
+  return (await db().collection("users").doc(uid).get()).get("tokenBalance") as number;
+}

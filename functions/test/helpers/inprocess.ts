@@ -1,0 +1,34 @@
+/**
+ * Function tests in this process: params as on the local stack, the Admin SDK on the
+ * Firestore at FIRESTORE_EMULATOR_HOST, Cloud Tasks replaced by a recorder.
+ */
+import { randomUUID } from "node:crypto";
+import type { CallableRequest } from "firebase-functions/v2/https";
+import { loadLocalParams } from "./params";
+import { startTaskRecorder, type TaskRecorder } from "./task-recorder";
+
+export const PROJECT_ID = "demo-phoenix";
+
+export function setupLocalEnv(overrides: Record<string, string> = {}): void {
+  loadLocalParams(overrides);
+  process.env.GCLOUD_PROJECT = PROJECT_ID;
+  process.env.FIRESTORE_EMULATOR_HOST ??= "127.0.0.1:8080";
+  process.env.R2_ENDPOINT = process.env.PHOENIX_R2_ENDPOINT ?? process.env.R2_ENDPOINT;
+}
+
+export async function withTaskRecorder(): Promise<TaskRecorder> {
+  const recorder = await startTaskRecorder();
+  process.env.CLOUD_TASKS_EMULATOR_HOST = recorder.host;
+  return recorder;
+}
+
+export function callableRequest(data: unknown, uid?: string, claims: Record<string, unknown> = {}): CallableRequest<unknown> {
+  return {
+    data,
+    rawRequest: {} as CallableRequest["rawRequest"],
+    acceptsStreaming: false,
+    ...(uid ? { auth: { uid, token: { uid, ...claims } as never, rawToken: "test" } } : {}),
+  } as CallableRequest<unknown>;
+}
+
+export const uniqueUid = (label = "user") => `${label}-${randomUUID().slice(0, 8)}`;

@@ -1,0 +1,28 @@
+/**
+ * In a test process, params read process.env with no defaults applied (deploy applies them).
+ * This sets every param's default, then the local stack's overrides, like the emulator does.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as params from "../../src/config/params";
+
+const FUNCTIONS_DIR = path.resolve(__dirname, "../..");
+
+function readDotenv(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(path.join(FUNCTIONS_DIR, file), "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]] = match[2];
+  }
+  return values;
+}
+
+export function loadLocalParams(overrides: Record<string, string> = {}): void {
+  for (const param of Object.values(params)) {
+    const { name } = param as { name: string };
+    const fallback = (param as { options?: { default?: unknown } }).options?.default;
+    if (process.env[name] === undefined && fallback !== undefined) process.env[name] = String(fallback);
+  }
+  const local = { ...readDotenv(".env.demo-phoenix"), ...readDotenv(".secret.local"), ...overrides };
+  for (const [name, value] of Object.entries(local)) process.env[name] = value;
+}
