@@ -44,21 +44,16 @@ export function mediaStore(): Promise<MediaStore> {
 
 /** Veo when a Vertex project is configured; otherwise the embedded local model. */
 export function videoModel(): Promise<VideoModel> {
-  model ??= vertexProject.value()
-    ? import("../models/veo-model").then(
-        ({ VeoVideoModel }) =>
-          new VeoVideoModel({
-            project: vertexProject.value(),
-            location: vertexLocation.value(),
-            modelId: veoModelId.value(),
-            storageUri: veoOutputUri.value(),
-            ...(vertexApiEndpoint.value() ? { apiEndpoint: vertexApiEndpoint.value() } : {}),
-          }),
-      )
-    : import("../models/local-model").then(
-        ({ LocalVideoModel }) =>
-          new LocalVideoModel(localModelDir.value() ? { stateDir: localModelDir.value() } : {}),
-      );
+  model ??= import("../models/create-video-model").then(({ createVideoModel }) =>
+    createVideoModel({
+      vertexProject: vertexProject.value(),
+      vertexLocation: vertexLocation.value(),
+      veoModelId: veoModelId.value(),
+      veoStorageUri: veoOutputUri.value(),
+      vertexApiEndpoint: vertexApiEndpoint.value() || undefined,
+      localStateDir: localModelDir.value() || undefined,
+    }),
+  );
   return model;
 }
 
