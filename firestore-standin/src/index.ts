@@ -1,12 +1,23 @@
-// Placeholder: wraps the raw server until the stand-in (isolated transactions,
-// atomic commits, reset endpoint) lands. Keep this signature.
-import { FirestoreServer } from "@firestore-emulator/server";
+// Firestore stand-in: @firestore-emulator/server's store behind a service with serializable
+// transactions, atomic commits and the official emulator's reset endpoint on the same port.
+import { FirestoreServer, FirestoreState } from "@firestore-emulator/server";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+
+import { openFrontDoor } from "./frontDoor";
+import { createHttpHandler } from "./http";
+import { LockManager } from "./locks";
+import { serviceDefinition, standinService } from "./service";
+import { TransactionRegistry } from "./transactions";
 
 export interface StandinOptions {
+  /** Interface to bind; 127.0.0.1 unless told otherwise. */
   host?: string;
+  /** 0 picks a free port; the chosen one is in RunningStandin.port. */
   port: number;
   /** Serve the raw @firestore-emulator/server behaviour (for showing the conformance gaps). */
   raw?: boolean;
+  /** How long a transaction may hold its locks before it is ABORTED (default 15 s). */
+  lockTimeoutMs?: number;
 }
 
 export interface RunningStandin {
@@ -14,8 +25,45 @@ export interface RunningStandin {
   stop(): Promise<void>;
 }
 
+export const DEFAULT_LOCK_TIMEOUT_MS = 15_000;
+
 export async function startStandin(options: StandinOptions): Promise<RunningStandin> {
-  const server = new FirestoreServer();
-  await server.start(options.port);
-  return { port: options.port, stop: async () => server.stop() };
+  const txs = new TransactionRegistry(
+    new LockManager(),
+    options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+  );
+  let state: FirestoreState;
+  let grpc: Server;
+  if (options.raw) {
+    // The raw server exactly as published (its service and store come from one bundle; the
+    // store's error classes only match within it). We only take over its listening.
+    const raw = new FirestoreServer();
+    state = raw.state;
+    grpc = Reflect.get(raw, "server") as Server;
+  } else {
+    state = new FirestoreState();
+    grpc = new Server();
+    grpc.addService(serviceDefinition, standinService(state, txs));
+  }
+  const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
+
+  const http = createHttpHandler(() => {
+    txs.abortAll("Transaction aborted: the emulator was reset.");
+    state.clear();
+  });
+  const door = await openFrontDoor(
+    options.host ?? "127.0.0.1",
+    options.port,
+    (socket) => injector.injectConnection(socket),
+    http,
+  );
+  return {
+    port: door.port,
+    stop: async () => {
+      txs.abortAll("The emulator is shutting down.");
+      injector.destroy();
+      grpc.forceShutdown();
+      await door.close();
+    },
+  };
 }

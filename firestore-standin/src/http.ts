@@ -1,0 +1,20 @@
+// The official emulator's REST helpers that tests rely on: reset (DELETE documents) and a
+// liveness answer on GET /.
+import http from "node:http";
+
+const RESET = /^\/emulator\/v1\/projects\/[^/]+\/databases\/[^/]+\/documents\/?$/;
+
+export function createHttpHandler(reset: () => void): http.Server {
+  return http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (req.method === "DELETE" && RESET.test(path)) {
+      reset();
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    } else if (req.method === "GET" && path === "/") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("Ok\n");
+    } else {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
+    }
+    req.resume();
+  });
+}
