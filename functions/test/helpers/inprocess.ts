@@ -13,7 +13,6 @@ export function setupLocalEnv(overrides: Record<string, string> = {}): void {
   loadLocalParams(overrides);
   process.env.GCLOUD_PROJECT = PROJECT_ID;
   process.env.FIRESTORE_EMULATOR_HOST ??= "127.0.0.1:8080";
-  process.env.R2_ENDPOINT = process.env.PHOENIX_R2_ENDPOINT ?? process.env.R2_ENDPOINT;
 }
 
 export async function withTaskRecorder(): Promise<TaskRecorder> {

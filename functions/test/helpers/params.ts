@@ -18,11 +18,14 @@ function readDotenv(file: string): Record<string, string> {
 }
 
 export function loadLocalParams(overrides: Record<string, string> = {}): void {
+  const preset = { ...process.env };
   for (const param of Object.values(params)) {
     const { name } = param as { name: string };
     const fallback = (param as { options?: { default?: unknown } }).options?.default;
     if (process.env[name] === undefined && fallback !== undefined) process.env[name] = String(fallback);
   }
-  const local = { ...readDotenv(".env.demo-phoenix"), ...readDotenv(".secret.local"), ...overrides };
-  for (const [name, value] of Object.entries(local)) process.env[name] = value;
+  // The stack's own environment (e.g. R2_ENDPOINT set by the test runner) wins over the files.
+  const local = { ...readDotenv(".env.demo-phoenix"), ...readDotenv(".secret.local") };
+  for (const [name, value] of Object.entries(local)) process.env[name] = preset[name] ?? value;
+  Object.assign(process.env, overrides);
 }
