@@ -1,0 +1,47 @@
+// Shared helpers for the conformance suite: firebase-admin from the functions package (the
+// root has no copy), the emulator reset endpoint, bounded waits.
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import type * as AdminApp from "firebase-admin/app";
+import type * as AdminFirestore from "firebase-admin/firestore";
+
+const fromFunctions = createRequire(path.resolve(__dirname, "../../functions/package.json"));
+export const adminApp = fromFunctions("firebase-admin/app") as typeof AdminApp;
+export const adminFirestore = fromFunctions("firebase-admin/firestore") as typeof AdminFirestore;
+
+export const PROJECT_ID = "demo-phoenix";
+
+export function emulatorHost(): string {
+  const host = process.env.FIRESTORE_EMULATOR_HOST;
+  if (!host) throw new Error("FIRESTORE_EMULATOR_HOST is not set; start an emulator first.");
+  return host;
+}
+
+/** The lock-hold limit of the server under test (the stand-in's lockTimeoutMs). */
+export function lockLimitMs(): number {
+  const raw = Number(process.env.FIRESTORE_LOCK_TIMEOUT_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : 15_000;
+}
+
+/** Clears all documents the way the official emulator documents it. */
+export async function resetFirestore(): Promise<void> {
+  const url = `http://${emulatorHost()}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`;
+  const res = await fetch(url, { method: "DELETE" });
+  if (!res.ok) throw new Error(`reset failed: HTTP ${res.status}`);
+}
+
+/** Polls until predicate holds; throws after timeoutMs. Never used as a bare sleep. */
+export async function waitUntil(
+  predicate: () => boolean,
+  timeoutMs: number,
+  what = "condition",
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const errorCode = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
