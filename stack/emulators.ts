@@ -3,7 +3,8 @@
 import { EMULATOR_LOG, HOST, PORTS, REPO_ROOT, S3_BUCKETS } from "./config";
 import { buildFunctions } from "./build";
 import { signalCurrentChild } from "./child";
-import { assertJava21, startStack } from "./stack";
+import { assertPortsFree } from "./ports";
+import { assertJava21, portsFor, startStack } from "./stack";
 import path from "node:path";
 
 async function main(): Promise<number> {
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
 
   // Fail before a build when the official emulator cannot run here anyway.
   if (officialFirestore) assertJava21();
+  await assertPortsFree(portsFor({ firebase: true, officialFirestore }));
   if (!(await buildFunctions())) return 1;
   if (abort.signal.aborted) return 130;
 

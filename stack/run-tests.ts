@@ -86,6 +86,7 @@ async function runTier(tier: Tier, services: Services, onlyTier: boolean): Promi
   try {
     stackEnv = await services.ensure(tier.stack);
   } catch (err) {
+    if (interrupted) return { name: tier.name, note: "interrupted" };
     console.error(`✖ local stack failed to start for ${tier.name}:\n${(err as Error).message}`);
     return { name: tier.name, note: "stack failed to start", counts: { passed: 0, failed: 1, pending: 0 } };
   }
