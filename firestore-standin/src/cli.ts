@@ -9,7 +9,10 @@ async function main(): Promise<void> {
       port: { type: "string", default: "8080" },
       host: { type: "string", default: "127.0.0.1" },
       raw: { type: "boolean", default: false },
-      "lock-timeout-ms": { type: "string", default: String(DEFAULT_LOCK_TIMEOUT_MS) },
+      "lock-timeout-ms": {
+        type: "string",
+        default: process.env.FIRESTORE_LOCK_TIMEOUT_MS ?? String(DEFAULT_LOCK_TIMEOUT_MS),
+      },
     },
   });
   const port = Number(values.port);

@@ -16,7 +16,11 @@ export interface StandinOptions {
   port: number;
   /** Serve the raw @firestore-emulator/server behaviour (for showing the conformance gaps). */
   raw?: boolean;
-  /** How long a transaction may hold its locks before it is ABORTED (default 15 s). */
+  /**
+   * How long a transaction may hold its locks before it is ABORTED. Default: the
+   * FIRESTORE_LOCK_TIMEOUT_MS environment variable (which the conformance suite also reads),
+   * else 15 s.
+   */
   lockTimeoutMs?: number;
 }
 
@@ -27,10 +31,15 @@ export interface RunningStandin {
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 15_000;
 
+function lockTimeoutFromEnv(): number | undefined {
+  const value = Number(process.env.FIRESTORE_LOCK_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 export async function startStandin(options: StandinOptions): Promise<RunningStandin> {
   const txs = new TransactionRegistry(
     new LockManager(),
-    options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    options.lockTimeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS,
   );
   let state: FirestoreState;
   let grpc: Server;

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
         [
           require.resolve("mocha/bin/mocha.js", { paths: [root] }),
           "--exit",
-          path.join(root, "firestore-standin/test/conformance.test.ts"),
+          path.join(root, "firestore-standin/test/*.test.ts"),
           ...positionals,
         ],
         {

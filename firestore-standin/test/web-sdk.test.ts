@@ -1,0 +1,68 @@
+// The `firebase` web SDK (Node build) against FIRESTORE_EMULATOR_HOST: it writes through the
+// Write stream and multiplexes all listeners on one Listen stream, unlike firebase-admin.
+import { expect } from "chai";
+import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
+import {
+  collection,
+  connectFirestoreEmulator,
+  doc,
+  getDoc,
+  getFirestore,
+  increment,
+  onSnapshot,
+  query,
+  runTransaction,
+  serverTimestamp,
+  setDoc,
+  Timestamp,
+  updateDoc,
+  where,
+  type Firestore,
+} from "firebase/firestore";
+
+import { emulatorHost, PROJECT_ID, resetFirestore, waitUntil } from "./helpers";
+
+describe("Firestore conformance: web SDK", function () {
+  this.timeout(120_000);
+  let app: FirebaseApp;
+  let db: Firestore;
+
+  before(() => {
+    const [host, port] = emulatorHost().split(":");
+    app = initializeApp({ projectId: PROJECT_ID, apiKey: "demo-key" }, `web-${Date.now()}`);
+    db = getFirestore(app);
+    connectFirestoreEmulator(db, host ?? "127.0.0.1", Number(port));
+  });
+  after(async () => {
+    await deleteApp(app);
+  });
+  beforeEach(resetFirestore);
+
+  it("writes with transforms, runs a transaction, and serves two listeners at once", async () => {
+    const ref = doc(db, "web/a");
+    await setDoc(ref, { n: 1, owner: "u1" });
+    await updateDoc(ref, { at: serverTimestamp(), n: increment(1) });
+    const after = (await getDoc(ref)).data();
+    expect(after?.n).to.equal(2);
+    expect(after?.at).to.be.instanceOf(Timestamp);
+
+    const docValues: unknown[] = [];
+    const querySizes: number[] = [];
+    const stopDoc = onSnapshot(ref, (s) => docValues.push(s.get("n")));
+    const stopQuery = onSnapshot(query(collection(db, "web"), where("owner", "==", "u1")), (s) =>
+      querySizes.push(s.size),
+    );
+    try {
+      await runTransaction(db, async (tx) => {
+        const snap = await tx.get(ref);
+        tx.update(ref, { n: (snap.get("n") as number) + 1 });
+      });
+      await setDoc(doc(db, "web/b"), { owner: "u1" });
+      await waitUntil(() => docValues.includes(3), 30_000, "the document listener");
+      await waitUntil(() => querySizes.at(-1) === 2, 30_000, "the query listener");
+    } finally {
+      stopDoc();
+      stopQuery();
+    }
+  });
+});
