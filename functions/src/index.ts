@@ -4,6 +4,7 @@
  */
 import * as functionsV1 from "firebase-functions/v1";
 import { onCall, type CallableOptions } from "firebase-functions/v2/https";
+import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type TaskQueueOptions } from "firebase-functions/v2/tasks";
 import {
   r2AccessKeyId,
@@ -27,6 +28,35 @@ export const generateVideo = onCall(callable, async (request) =>
 export const grantTokens = onCall(callable, async (request) =>
   (await import("./handlers/grant-tokens")).grantTokens(request),
 );
+
+const withMedia: CallableOptions = { ...callable, secrets: [r2AccessKeyId, r2SecretAccessKey] };
+const lifecycle = async () => {
+  const [handlers, runtime, params] = await Promise.all([
+    import("./handlers/creation-lifecycle"),
+    import("./config/runtime"),
+    import("./config/params"),
+  ]);
+  return { handlers, deps: { media: runtime.mediaStore, mediaUrlTtlSeconds: () => params.mediaUrlTtlSeconds.value() } };
+};
+
+export const publishCreation = onCall(withMedia, async (request) => {
+  const { handlers, deps } = await lifecycle();
+  return handlers.publishCreation(request, deps);
+});
+
+export const cancelCreation = onCall(callable, async (request) =>
+  (await import("./handlers/creation-lifecycle")).cancelCreation(request),
+);
+
+export const deleteCreation = onCall(withMedia, async (request) => {
+  const { handlers, deps } = await lifecycle();
+  return handlers.deleteCreation(request, deps);
+});
+
+export const getMediaUrl = onCall(withMedia, async (request) => {
+  const { handlers, deps } = await lifecycle();
+  return handlers.getMediaUrl(request, deps);
+});
 
 /** 1st-gen Auth trigger: the 2nd-gen blocking triggers cannot write after sign-up completes. */
 export const welcomeUser = functionsV1
@@ -72,6 +102,21 @@ export const startGeneration = onTaskDispatched(
 export const pollGeneration = onTaskDispatched(
   { ...worker, rateLimits: { maxDispatchesPerSecond: 50, maxConcurrentDispatches: 100 } },
   runWorkerStep,
+);
+
+/** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */
+export const sweepCreations = onSchedule(
+  { schedule: "every 5 minutes", region: REGION, timeoutSeconds: 300, memory: "256MiB" },
+  async () => {
+    const [{ sweepCreations: sweep }, params] = await Promise.all([
+      import("./handlers/sweeper"),
+      import("./config/params"),
+    ]);
+    await sweep({
+      staleAfterMs: params.sweepStaleAfterSeconds.value() * 1000,
+      hardLimitMs: params.sweepHardLimitSeconds.value() * 1000,
+    });
+  },
 );
 
 /** Proves the local wiring (callable -> Cloud Tasks -> task function -> Firestore) in the smoke test. */

@@ -44,6 +44,8 @@ export const logs = {
     warn("generation-failed", { creationId, kind, error: message, details }),
   cleanupFailed: (creationId: string, what: string, err: unknown) =>
     warn("cleanup-failed", { creationId, what, error: String(err) }),
+  sweep: (report: { examined: number; reEnqueued: number; refunded: number }) => info("sweep", report),
+  swept: (creationId: string, action: string, status: string) => info("creation-swept", { creationId, action, status }),
   unexpected: (where: string, err: unknown, fields: Fields = {}) =>
     error("unexpected-error", {
       where,

@@ -59,9 +59,9 @@ export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
 });
 
 // --- Sweeper ---
-export const sweepPendingAfterSeconds = defineInt("SWEEP_PENDING_AFTER_SECONDS", {
+export const sweepStaleAfterSeconds = defineInt("SWEEP_STALE_AFTER_SECONDS", {
   default: 300,
-  description: "A pending creation older than this is re-enqueued by the sweeper.",
+  description: "An unfinished creation with no progress for this long (its task presumably lost) is re-enqueued by the sweeper.",
 });
 export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
   default: 1800,

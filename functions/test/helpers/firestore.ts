@@ -3,8 +3,18 @@ import { firestore } from "../../src/adapters/firebase";
 
 export const db = () => firestore();
 
+/** A user with a balance, and the grant entry that explains it (so the ledger audit holds). */
 export async function setBalance(uid: string, tokenBalance: number): Promise<void> {
-  await db().collection("users").doc(uid).set({ tokenBalance, totalTokensSpent: 0 });
+  const batch = db().batch();
+  batch.set(db().collection("users").doc(uid), { tokenBalance, totalTokensSpent: 0 });
+  batch.set(db().collection("transactions").doc(`fixture_${uid}`), {
+    userId: uid,
+    type: "grant",
+    amount: tokenBalance,
+    details: { reason: "test fixture" },
+    timestamp: new Date(),
+  });
+  await batch.commit();
 }
 
 export async function ledgerOf(uid: string): Promise<Array<{ id: string; type: string; amount: number; details: Record<string, unknown> }>> {

@@ -1,0 +1,29 @@
+/**
+ * What the sweeper does with an unfinished creation: nothing, re-enqueue its current step
+ * (its task was never enqueued or got lost), or give up with a refund (past the hard limit).
+ */
+import { isActive } from "./creation-state";
+import type { Creation } from "./creation";
+
+export interface SweepThresholds {
+  /** Quiet for this long (no update) and not leased: the task is presumed lost. */
+  staleAfterMs: number;
+  /** Older than this: refund and fail, whatever is going on. */
+  hardLimitMs: number;
+}
+
+export type SweepAction = "none" | "re-enqueue" | "give-up";
+
+export function decideSweep(
+  creation: Pick<Creation, "status" | "leaseOwner" | "leaseExpiresAtMs">,
+  createdAtMs: number,
+  updatedAtMs: number,
+  nowMs: number,
+  thresholds: SweepThresholds,
+): SweepAction {
+  if (!isActive(creation.status)) return "none";
+  if (nowMs - createdAtMs >= thresholds.hardLimitMs) return "give-up";
+  const leased = creation.leaseOwner !== null && (creation.leaseExpiresAtMs ?? 0) > nowMs;
+  if (!leased && nowMs - updatedAtMs >= thresholds.staleAfterMs) return "re-enqueue";
+  return "none";
+}

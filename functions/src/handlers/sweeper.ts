@@ -1,0 +1,89 @@
+/**
+ * The sweeper: the backstop that brings every creation to an end state even when tasks are
+ * lost (Cloud Tasks drops a task silently once its retries run out). Each decision is taken
+ * again inside a transaction, so a worker finishing at the same moment wins cleanly.
+ */
+import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
+import { decideSweep, type SweepThresholds } from "../domain/sweep";
+import type { Creation } from "../domain/creation";
+import { userMessageFor } from "../domain/failure";
+import { refundCreation } from "../adapters/creation-store";
+import { collections, firestore } from "../adapters/firebase";
+import { enqueueStep, QUEUES } from "../adapters/task-queue";
+import { logs } from "../logs";
+
+export interface SweepReport {
+  examined: number;
+  reEnqueued: number;
+  refunded: number;
+}
+
+/** Enough for a pass every 5 minutes; anything left waits for the next pass. */
+const BATCH = 200;
+
+const millis = (value: unknown): number => (value instanceof Timestamp ? value.toMillis() : Date.now());
+
+export async function sweepCreations(thresholds: SweepThresholds, nowMs = Date.now()): Promise<SweepReport> {
+  const db = firestore();
+  const creations = db.collection(collections.creations);
+  const staleCutoff = Timestamp.fromMillis(nowMs - thresholds.staleAfterMs);
+  const hardCutoff = Timestamp.fromMillis(nowMs - thresholds.hardLimitMs);
+  const found = await Promise.all([
+    creations.where("status", "==", "pending").where("createdAt", "<", staleCutoff).orderBy("createdAt").limit(BATCH).get(),
+    creations.where("status", "==", "processing").where("updatedAt", "<", staleCutoff).orderBy("updatedAt").limit(BATCH).get(),
+    // Busy but never finishing (a render that polls forever): only the hard limit ends it.
+    creations.where("status", "==", "processing").where("createdAt", "<", hardCutoff).orderBy("createdAt").limit(BATCH).get(),
+  ]);
+  const ids = new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)));
+  const report: SweepReport = { examined: 0, reEnqueued: 0, refunded: 0 };
+  for (const id of ids) {
+    report.examined++;
+    try {
+      const outcome = await sweepOne(id, thresholds, nowMs);
+      if (outcome === "re-enqueue") report.reEnqueued++;
+      if (outcome === "give-up") report.refunded++;
+    } catch (err) {
+      logs.unexpected("sweeper", err, { creationId: id });
+    }
+  }
+  logs.sweep(report);
+  return report;
+}
+
+async function sweepOne(id: string, thresholds: SweepThresholds, nowMs: number): Promise<"none" | "re-enqueue" | "give-up"> {
+  const decide = (data: DocumentData) =>
+    decideSweep(data as Creation, millis(data.createdAt), millis(data.updatedAt), nowMs, thresholds);
+
+  const ref = firestore().collection(collections.creations).doc(id);
+  const rescue = await firestore().runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    if (!snap.exists) return null;
+    const creation = snap.data() as Creation;
+    const action = decide(creation);
+    if (action !== "re-enqueue") return { action, creation };
+    // A new step number: the lost task (if it ever shows up) is stale, and the new task id is fresh.
+    const step = creation.workerStep + 1;
+    tx.update(ref, { workerStep: step, leaseOwner: null, leaseExpiresAtMs: null, updatedAt: FieldValue.serverTimestamp() });
+    return { action, creation: { ...creation, workerStep: step } };
+  });
+  if (!rescue) return "none";
+  if (rescue.action === "re-enqueue") {
+    const queue = rescue.creation.operationName ? QUEUES.poll : QUEUES.start;
+    await enqueueStep(queue, { creationId: id, step: rescue.creation.workerStep });
+    logs.swept(id, "re-enqueued", rescue.creation.status);
+    return "re-enqueue";
+  }
+  if (rescue.action === "give-up") {
+    const result = await refundCreation(id, {
+      status: "failed",
+      error: userMessageFor("stuck"),
+      errorKind: "stuck",
+      onlyIf: (current) => decide(current) === "give-up",
+    });
+    if (result.refunded) {
+      logs.refunded(id, rescue.creation.userId, rescue.creation.cost, "stuck");
+      return "give-up";
+    }
+  }
+  return "none";
+}

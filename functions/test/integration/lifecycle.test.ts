@@ -1,0 +1,190 @@
+import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { expect } from "chai";
+import { HttpsError } from "firebase-functions/v2/https";
+import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
+import type { TaskRecorder } from "../helpers/task-recorder";
+
+setupLocalEnv();
+import { generateVideo } from "../../src/handlers/generate-video";
+import { cancelCreation, deleteCreation, getMediaUrl, publishCreation, type LifecycleDeps } from "../../src/handlers/creation-lifecycle";
+import { sweepCreations } from "../../src/handlers/sweeper";
+import { processCreation } from "../../src/handlers/process-creation";
+import { MediaStore } from "../../src/adapters/media-store";
+import { LocalVideoModel } from "../../src/models/local-model";
+import { drain, taskRequest } from "../helpers/dispatch";
+import { balanceOf, db, ledgerOf, setBalance } from "../helpers/firestore";
+
+const env = process.env as Record<string, string>;
+const media = new MediaStore({
+  endpoint: env.R2_ENDPOINT,
+  accessKeyId: env.R2_ACCESS_KEY_ID,
+  secretAccessKey: env.R2_SECRET_ACCESS_KEY,
+  bucket: env.R2_BUCKET,
+  publicBucket: env.R2_PUBLIC_BUCKET,
+  publicUrl: env.R2_PUBLIC_URL,
+});
+const s3 = new S3Client({
+  endpoint: env.R2_ENDPOINT,
+  region: "auto",
+  forcePathStyle: true,
+  credentials: { accessKeyId: env.R2_ACCESS_KEY_ID, secretAccessKey: env.R2_SECRET_ACCESS_KEY },
+});
+const deps: LifecycleDeps = { media: async () => media, mediaUrlTtlSeconds: () => 600 };
+const worker = () => ({
+  model: new LocalVideoModel({ renderDelayMs: 200 }),
+  media,
+  settings: { leaseSeconds: 30, pollIntervalSeconds: 0, maxAttempts: 4, mediaUrlTtlSeconds: 600 },
+});
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (err) {
+    if (err instanceof HttpsError) return err.code;
+    throw err;
+  }
+}
+
+async function exists(bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("creation lifecycle and sweeper (in process)", () => {
+  let tasks: TaskRecorder;
+  before(async () => (tasks = await withTaskRecorder()));
+  after(() => tasks.stop());
+
+  async function submit(uid: string, prompt = "lifecycle") {
+    const { creationId } = await generateVideo(callableRequest({ prompt }, uid));
+    return creationId;
+  }
+  async function draftFor(uid: string) {
+    const id = await submit(uid);
+    await drain(tasks, worker());
+    expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("draft");
+    return id;
+  }
+
+  it("publish: owner only, draft only, repeatable; media becomes public", async () => {
+    const [owner, other] = [uniqueUid("owner"), uniqueUid("other")];
+    await setBalance(owner, 100);
+    const id = await draftFor(owner);
+    const ref = { creationId: id };
+    expect(await code(publishCreation(callableRequest(ref), deps))).to.equal("unauthenticated");
+    expect(await code(publishCreation(callableRequest(ref, other), deps))).to.equal("not-found");
+    const result = await publishCreation(callableRequest(ref, owner), deps);
+    expect(result).to.include({ creationId: id, status: "published" });
+    expect(result.mediaUrl).to.equal(`${env.R2_PUBLIC_URL}/videos/${owner}/${id}.mp4`);
+    const doc = (await db().collection("creations").doc(id).get()).data()!;
+    expect(doc).to.include({ status: "published", mediaUrl: result.mediaUrl });
+    expect(doc.publishedAt).to.exist;
+    expect(await exists(env.R2_PUBLIC_BUCKET, `videos/${owner}/${id}.mp4`)).to.equal(true);
+    const again = await publishCreation(callableRequest(ref, owner), deps);
+    expect(again.mediaUrl).to.equal(result.mediaUrl);
+    // Anyone signed in may fetch a published creation's public link.
+    expect((await getMediaUrl(callableRequest(ref, other), deps)).expiresAt).to.equal(null);
+  });
+
+  it("publish refuses a failed creation; getMediaUrl gives the owner a fresh private link", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    const failed = await submit(owner, "nope [[permanent]]");
+    await drain(tasks, worker());
+    expect(await code(publishCreation(callableRequest({ creationId: failed }, owner), deps))).to.equal("failed-precondition");
+    const draft = await draftFor(owner);
+    expect(await code(getMediaUrl(callableRequest({ creationId: draft }, uniqueUid("x")), deps))).to.equal("not-found");
+    expect(await code(getMediaUrl(callableRequest({ creationId: draft }), deps))).to.equal("unauthenticated");
+    const link = await getMediaUrl(callableRequest({ creationId: draft }, owner), deps);
+    expect(Date.parse(link.expiresAt!)).to.be.greaterThan(Date.now());
+    const res = await fetch(link.mediaUrl);
+    expect(res.status).to.equal(200);
+    expect((await res.arrayBuffer()).byteLength).to.be.greaterThan(1000);
+  });
+
+  it("cancel: owner only, pending only, refunded once; a late task does nothing", async () => {
+    const [owner, other] = [uniqueUid("owner"), uniqueUid("other")];
+    await setBalance(owner, 100);
+    const id = await submit(owner);
+    const [task] = tasks.take();
+    const ref = { creationId: id };
+    expect(await code(cancelCreation(callableRequest(ref)))).to.equal("unauthenticated");
+    expect(await code(cancelCreation(callableRequest(ref, other)))).to.equal("not-found");
+    expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({ creationId: id, status: "cancelled", refunded: true });
+    expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({ creationId: id, status: "cancelled", refunded: true });
+    await processCreation(taskRequest(task.data), worker());
+    expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("cancelled");
+    expect(await balanceOf(owner)).to.equal(100);
+    expect((await ledgerOf(owner)).filter((e) => e.type === "refund")).to.have.length(1);
+    // Once generating, cancel is refused: the model cannot be stopped and still bills.
+    const started = await draftFor(owner);
+    expect(await code(cancelCreation(callableRequest({ creationId: started }, owner)))).to.equal("failed-precondition");
+  });
+
+  it("delete: owner only, finished only; removes the object and the document, keeps the ledger", async () => {
+    const [owner, other] = [uniqueUid("owner"), uniqueUid("other")];
+    await setBalance(owner, 100);
+    const id = await draftFor(owner);
+    const key = `videos/${owner}/${id}.mp4`;
+    const pending = await submit(owner);
+    expect(await code(deleteCreation(callableRequest({ creationId: pending }, owner), deps))).to.equal("failed-precondition");
+    tasks.take();
+    expect(await code(deleteCreation(callableRequest({ creationId: id }), deps))).to.equal("unauthenticated");
+    expect(await code(deleteCreation(callableRequest({ creationId: id }, other), deps))).to.equal("not-found");
+    expect(await deleteCreation(callableRequest({ creationId: id }, owner), deps)).to.deep.equal({ creationId: id, deleted: true });
+    expect((await db().collection("creations").doc(id).get()).exists).to.equal(false);
+    expect(await exists(env.R2_BUCKET, key)).to.equal(false);
+    expect((await ledgerOf(owner)).some((e) => e.id === `${id}_debit`)).to.equal(true);
+    await s3.send(new GetObjectCommand({ Bucket: env.R2_BUCKET, Key: key })).then(
+      () => expect.fail("object still there"),
+      () => undefined,
+    );
+  });
+
+  it("a submission whose enqueue failed reaches draft through the sweeper", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    tasks.failing = true;
+    const id = await submit(owner, "lost enqueue").finally(() => (tasks.failing = false));
+    expect(tasks.take()).to.have.length(0);
+    const mine = () => tasks.tasks.filter((t) => (t.data as { creationId: string }).creationId === id);
+    // Not yet stale: nothing happens to it.
+    await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 });
+    expect(mine()).to.have.length(0);
+    await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 }, Date.now() + 61_000);
+    expect(mine().map((t) => t.data)).to.deep.equal([{ creationId: id, step: 1 }]);
+    await drain(tasks, worker());
+    const doc = (await db().collection("creations").doc(id).get()).data()!;
+    expect(doc.status).to.equal("draft");
+    expect(doc.enqueueFailed).to.equal(false);
+  });
+
+  it("a sweeper pass racing a worker on the same creation never double-refunds", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    for (let round = 0; round < 5; round++) {
+      const id = await submit(owner, `race ${round} [[slow:50]]`);
+      const [task] = tasks.take();
+      const future = Date.now() + 3_600_000; // past the hard limit
+      await Promise.allSettled([
+        processCreation(taskRequest(task.data), worker()),
+        sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 }, future),
+        sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 }, future),
+      ]);
+      await drain(tasks, worker());
+      const doc = (await db().collection("creations").doc(id).get()).data()!;
+      const refunds = (await ledgerOf(owner)).filter((e) => e.type === "refund" && e.details.creationId === id);
+      expect(["failed", "draft"]).to.include(doc.status);
+      expect(refunds.length).to.equal(doc.status === "failed" ? 1 : 0);
+      expect(doc.refunded).to.equal(doc.status === "failed");
+      if (doc.status === "failed") expect(await exists(env.R2_BUCKET, `videos/${owner}/${id}.mp4`)).to.equal(false);
+    }
+    const ledgerSum = (await ledgerOf(owner)).reduce((total, e) => total + e.amount, 0);
+    expect(ledgerSum).to.equal(await balanceOf(owner));
+  });
+});

@@ -1,0 +1,45 @@
+import { expect } from "chai";
+import { auditLedger, type AuditInput } from "../../src/domain/audit";
+
+const healthy = (): AuditInput => ({
+  users: [{ id: "u1", tokenBalance: 85, totalTokensSpent: 15 }],
+  ledger: [
+    { id: "welcome_u1", userId: "u1", type: "grant", amount: 100 },
+    { id: "c1_debit", userId: "u1", type: "video_generation", amount: -10, creationId: "c1" },
+    { id: "c2_debit", userId: "u1", type: "video_generation", amount: -10, creationId: "c2" },
+    { id: "c2_refund", userId: "u1", type: "refund", amount: 10, creationId: "c2" },
+    { id: "c3_debit", userId: "u1", type: "video_generation", amount: -5, creationId: "c3" },
+  ],
+  creations: [
+    { id: "c1", userId: "u1", status: "draft", refunded: false, mediaPath: "videos/u1/c1.mp4" },
+    { id: "c2", userId: "u1", status: "failed", refunded: true, mediaPath: null },
+    { id: "c3", userId: "u1", status: "processing", refunded: false, mediaPath: null },
+  ],
+  objects: ["videos/u1/c1.mp4"],
+});
+
+describe("ledger audit", () => {
+  it("finds nothing wrong in a consistent snapshot", () => {
+    expect(auditLedger(healthy())).to.deep.equal([]);
+  });
+
+  const planted: Array<[string, (input: AuditInput) => void]> = [
+    ["negative-balance", (i) => { i.users[0].tokenBalance = -1; }],
+    ["ledger-mismatch", (i) => { i.users[0].tokenBalance = 95; }],
+    ["spent-mismatch", (i) => { i.users[0].totalTokensSpent = 5; }],
+    ["debit-count", (i) => { i.ledger.push({ id: "x", userId: "u9", type: "video_generation", amount: -10, creationId: "c1" }); }],
+    ["refund-count", (i) => { i.ledger.push({ id: "y", userId: "u9", type: "refund", amount: 10, creationId: "c2" }); }],
+    ["refund-flag-mismatch", (i) => { i.creations[1].refunded = false; }],
+    ["refunded-but-delivered", (i) => { i.creations[0].refunded = true; }],
+    ["delivered-without-object", (i) => { i.objects = []; }],
+    ["object-without-creation", (i) => { i.objects.push("videos/u1/ghost.mp4"); }],
+    ["object-of-undelivered-creation", (i) => { i.creations[1].mediaPath = "videos/u1/c2.mp4"; i.objects.push("videos/u1/c2.mp4"); }],
+  ];
+  for (const [kind, plant] of planted) {
+    it(`reports a planted ${kind}`, () => {
+      const input = healthy();
+      plant(input);
+      expect(auditLedger(input).map((p) => p.kind)).to.include(kind);
+    });
+  }
+});
