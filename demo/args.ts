@@ -1,0 +1,66 @@
+// Command line of `npm start -- [prompt] [--aspect …] …`. Values are checked later by the
+// shared contract schema (through the client module), so only the syntax is handled here.
+import { parseArgs } from "node:util";
+import type { GenerateVideoInput } from "../client";
+
+export const DEFAULT_PROMPT = "A paper boat drifting down a rainy street at dusk, cinematic";
+
+export const USAGE = `Usage: npm start -- [prompt] [options]
+
+  prompt                 what to generate (default: "${DEFAULT_PROMPT}")
+  --aspect 16:9|9:16     aspect ratio (default 9:16)
+  --duration 4|6|8       seconds (default 8)
+  --resolution 720p|1080p  (default 720p)
+  --audio                generate audio
+  --timeout SECONDS      give up waiting for the video after this long (default 180)
+  -h, --help             this text
+
+Test directives of the local model, inside the prompt: [[policy]] [[permanent]]
+[[transient:N]] [[slow:MS]]. Example: npm start -- "a cat [[policy]]"`;
+
+export interface DemoArgs {
+  input: GenerateVideoInput;
+  timeoutMs: number;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseDemoArgs(argv: string[]): DemoArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        aspect: { type: "string" },
+        duration: { type: "string" },
+        resolution: { type: "string" },
+        audio: { type: "boolean", default: false },
+        timeout: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  const input: GenerateVideoInput = {
+    prompt: positionals.length ? positionals.join(" ") : DEFAULT_PROMPT,
+    generateAudio: values.audio,
+  };
+  // Unparsed strings go through as they are: the schema reports them as invalid fields.
+  if (values.aspect !== undefined) input.aspectRatio = values.aspect as GenerateVideoInput["aspectRatio"];
+  if (values.duration !== undefined) input.duration = numberOrText(values.duration) as GenerateVideoInput["duration"];
+  if (values.resolution !== undefined) input.resolution = values.resolution as GenerateVideoInput["resolution"];
+  const timeout = values.timeout === undefined ? 180 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds`);
+  return { input, timeoutMs: timeout * 1000, help: values.help };
+}
+
+const numberOrText = (value: string): number | string => (/^\d+$/.test(value) ? Number(value) : value);
+
+/** Whether the prompt asks the local model to fail (a failure is then the expected outcome). */
+export function asksForFailure(prompt: string): boolean {
+  return /\[\[(policy|permanent)\]\]/.test(prompt);
+}
