@@ -36,22 +36,20 @@ export async function startTaskRecorder(): Promise<TaskRecorder> {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       const queue = /\/queues\/([^/]+)\/tasks/.exec(req.url ?? "")?.[1] ?? "?";
-      if (recorder.failing) {
-        res.writeHead(503, { "content-type": "application/json" });
-        return res.end(JSON.stringify({ error: { code: 503, status: "UNAVAILABLE", message: "injected" } }));
-      }
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(payload));
+      };
+      // 500, not 503: the Admin SDK retries a 503 for seconds before giving up; the outcome is the same.
+      if (recorder.failing) return reply(500, { error: { code: 500, status: "INTERNAL", message: "injected" } });
       const task = (JSON.parse(body) as { task: { name?: string; scheduleTime?: string; httpRequest: { body: string } } })
         .task;
       const id = task.name?.split("/").pop() ?? String(seen.size);
-      if (seen.has(`${queue}/${id}`)) {
-        res.writeHead(409, { "content-type": "application/json" });
-        return res.end(JSON.stringify({ error: { code: 409, status: "ALREADY_EXISTS", message: "exists" } }));
-      }
+      if (seen.has(`${queue}/${id}`)) return reply(409, { error: { code: 409, status: "ALREADY_EXISTS", message: "exists" } });
       seen.add(`${queue}/${id}`);
       const payload = JSON.parse(Buffer.from(task.httpRequest.body, "base64").toString()) as { data: unknown };
       recorder.tasks.push({ queue, id, data: payload.data, scheduleTime: task.scheduleTime });
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(task));
+      reply(200, task);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
