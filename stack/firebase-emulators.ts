@@ -47,7 +47,10 @@ export async function startFirebaseEmulators(
   mkdirSync(LOG_DIR, { recursive: true });
   // The child writes to the file itself: its output survives us and never blocks on a pipe.
   const logFd = openSync(EMULATOR_LOG, "w");
-  writeSync(logFd, `# firebase emulators:start --only ${only.join(",")} (${new Date().toISOString()})\n`);
+  writeSync(
+    logFd,
+    `# firebase emulators:start --only ${only.join(",")} (${new Date().toISOString()})\n`,
+  );
 
   // Functions get their other settings from functions/.env.demo-phoenix and .secret.local.
   const env: NodeJS.ProcessEnv = {
@@ -75,7 +78,9 @@ export async function startFirebaseEmulators(
   const handle: RunningFirebaseEmulators = {
     logFile: EMULATOR_LOG,
     crashed: exited.then((code) =>
-      stopping ? new Promise<string>(() => undefined) : `Firebase emulators exited (code ${code}); see ${EMULATOR_LOG}`,
+      stopping
+        ? new Promise<string>(() => undefined)
+        : `Firebase emulators exited (code ${code}); see ${EMULATOR_LOG}`,
     ),
     stop: () => {
       stopping = true;
@@ -104,7 +109,8 @@ async function waitUntilReady(
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   for (;;) {
-    if (signal?.aborted) throw new EmulatorStartError("start of the Firebase emulators interrupted");
+    if (signal?.aborted)
+      throw new EmulatorStartError("start of the Firebase emulators interrupted");
     if (exitCode !== undefined) {
       throw new EmulatorStartError(
         `firebase emulators:start exited (code ${exitCode}) before it was ready. ` +
@@ -112,7 +118,8 @@ async function waitUntilReady(
       );
     }
     const running = await hubEmulators();
-    if (only.every((name) => running.includes(name)) && (await loadedFunctionTriggers()) > 0) return;
+    if (only.every((name) => running.includes(name)) && (await loadedFunctionTriggers()) > 0)
+      return;
     if (Date.now() - started > timeoutMs) {
       throw new EmulatorStartError(
         `Firebase emulators not ready after ${timeoutMs / 1000}s (hub reports: ` +

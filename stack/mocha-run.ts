@@ -42,7 +42,9 @@ export async function runMocha(group: MochaGroup, env: NodeJS.ProcessEnv): Promi
     };
     // A crash before the run ended (load error, killed) leaves no stats: still a failure.
     if (code !== 0 && counts.failed === 0) {
-      console.error(`✖ mocha in ${path.relative(REPO_ROOT, group.cwd) || "."} exited with code ${code}`);
+      console.error(
+        `✖ mocha in ${path.relative(REPO_ROOT, group.cwd) || "."} exited with code ${code}`,
+      );
       counts.failed = 1;
     }
     return counts;

@@ -23,14 +23,18 @@ export function describePortUser(port: number): string | undefined {
   } catch {
     return undefined;
   }
-  const users = [...out.matchAll(/\("([^"]+)",pid=(\d+)/g)].map(([, cmd, pid]) => `${cmd} (pid ${pid})`);
+  const users = [...out.matchAll(/\("([^"]+)",pid=(\d+)/g)].map(
+    ([, cmd, pid]) => `${cmd} (pid ${pid})`,
+  );
   if (users.length) return [...new Set(users)].join(", ");
   return out.trim() ? "a process this user cannot see" : undefined;
 }
 
 export class PortInUseError extends Error {}
 
-export async function assertPortsFree(wanted: Array<{ port: number; name: string }>): Promise<void> {
+export async function assertPortsFree(
+  wanted: Array<{ port: number; name: string }>,
+): Promise<void> {
   const taken: string[] = [];
   for (const { port, name } of wanted) {
     if (await isPortFree(port)) continue;

@@ -39,7 +39,11 @@ export async function loadedFunctionTriggers(): Promise<number> {
 
 export async function s3Ready(): Promise<boolean> {
   const body = await getText(`http://${HOST}:${PORTS.s3}/`);
-  return !!body && body.includes("ListAllMyBucketsResult") && body.includes(`<Name>${S3_BUCKETS[0]}</Name>`);
+  return (
+    !!body &&
+    body.includes("ListAllMyBucketsResult") &&
+    body.includes(`<Name>${S3_BUCKETS[0]}</Name>`)
+  );
 }
 
 /**

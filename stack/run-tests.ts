@@ -4,7 +4,11 @@
 import { STACK_ENV_KEYS } from "./config";
 import { buildFunctions } from "./build";
 import { signalCurrentChild } from "./child";
-import { emulatorLogTail, startFirebaseEmulators, type RunningFirebaseEmulators } from "./firebase-emulators";
+import {
+  emulatorLogTail,
+  startFirebaseEmulators,
+  type RunningFirebaseEmulators,
+} from "./firebase-emulators";
 import { runMocha, type Counts } from "./mocha-run";
 import { startStack, type Stack } from "./stack";
 import { TIERS, tierGroups, type StackLevel, type Tier } from "./test-files";
@@ -63,7 +67,11 @@ class Services {
   }
 }
 
-function tierEnv(tier: Tier, stackEnv: Record<string, string>, onlyTier: boolean): NodeJS.ProcessEnv {
+function tierEnv(
+  tier: Tier,
+  stackEnv: Record<string, string>,
+  onlyTier: boolean,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...stackEnv };
   // Unit tests must not reach a service by accident, even from a developer's shell.
   if (tier.stack === "none") for (const key of STACK_ENV_KEYS) delete env[key];
@@ -88,7 +96,11 @@ async function runTier(tier: Tier, services: Services, onlyTier: boolean): Promi
   } catch (err) {
     if (interrupted) return { name: tier.name, note: "interrupted" };
     console.error(`✖ local stack failed to start for ${tier.name}:\n${(err as Error).message}`);
-    return { name: tier.name, note: "stack failed to start", counts: { passed: 0, failed: 1, pending: 0 } };
+    return {
+      name: tier.name,
+      note: "stack failed to start",
+      counts: { passed: 0, failed: 1, pending: 0 },
+    };
   }
   const counts: Counts = { passed: 0, failed: 0, pending: 0 };
   for (const group of groups) {
@@ -128,7 +140,9 @@ function report(results: TierResult[], started: number): Counts {
     const line = c ? `${c.passed} passed, ${c.failed} failed, ${c.pending} pending` : "";
     const time = r.seconds !== undefined ? `  ${r.seconds.toFixed(1)}s` : "";
     const mark = !c ? "-" : c.failed ? "✖" : "✔";
-    console.log(`  ${mark} ${r.name.padEnd(12)} ${[line, r.note].filter(Boolean).join(" — ")}${time}`);
+    console.log(
+      `  ${mark} ${r.name.padEnd(12)} ${[line, r.note].filter(Boolean).join(" — ")}${time}`,
+    );
   }
   return total;
 }
@@ -141,7 +155,11 @@ async function main(): Promise<number> {
   const services = new Services();
   try {
     if (!(await buildFunctions())) {
-      results.push({ name: "build", note: "functions build failed", counts: { passed: 0, failed: 1, pending: 0 } });
+      results.push({
+        name: "build",
+        note: "functions build failed",
+        counts: { passed: 0, failed: 1, pending: 0 },
+      });
     } else {
       for (const tier of tiers) {
         if (interrupted) break;
@@ -154,7 +172,8 @@ async function main(): Promise<number> {
   if (interrupted) results.push({ name: "interrupted", note: `stopped by ${interrupted}` });
   const total = report(results, started);
   console.log(
-    `${total.passed} passed, ${total.failed} failed` + (total.pending ? `, ${total.pending} skipped` : ""),
+    `${total.passed} passed, ${total.failed} failed` +
+      (total.pending ? `, ${total.pending} skipped` : ""),
   );
   if (interrupted) return 130;
   return total.failed ? 1 : 0;

@@ -16,7 +16,11 @@ export interface Tier {
 
 export const TIERS: Tier[] = [
   { name: "unit", roots: ["functions/test/unit", "checks"], stack: "none" },
-  { name: "integration", roots: ["firestore-standin/test", "functions/test/integration"], stack: "data" },
+  {
+    name: "integration",
+    roots: ["firestore-standin/test", "functions/test/integration"],
+    stack: "data",
+  },
   { name: "e2e", roots: ["functions/test/e2e"], stack: "full" },
   { name: "reliability", roots: ["reliability"], stack: "full" },
 ];
@@ -28,7 +32,14 @@ export interface MochaGroup {
   files: string[];
 }
 
-const MOCHARC = [".mocharc.json", ".mocharc.jsonc", ".mocharc.js", ".mocharc.cjs", ".mocharc.yml", ".mocharc.yaml"];
+const MOCHARC = [
+  ".mocharc.json",
+  ".mocharc.jsonc",
+  ".mocharc.js",
+  ".mocharc.cjs",
+  ".mocharc.yml",
+  ".mocharc.yaml",
+];
 
 function walk(dir: string, out: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
