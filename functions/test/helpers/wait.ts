@@ -30,7 +30,9 @@ export async function waitFor<T>(
       lastError = err;
     }
     if (Date.now() >= deadline) {
-      const cause = lastError ? ` (last error: ${String(lastError)})` : "";
+      const cause = lastError
+        ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})`
+        : "";
       throw new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -47,6 +49,7 @@ export function waitForListener<T>(
   { timeoutMs, what }: WaitOptions,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // eslint-disable-next-line prefer-const -- read by `finish` before it is assigned (sync delivery)
     let unsubscribe: (() => void) | undefined;
     let settled = false;
     const finish = (fn: () => void) => {
