@@ -36,7 +36,13 @@ const lifecycle = async () => {
     import("./config/runtime"),
     import("./config/params"),
   ]);
-  return { handlers, deps: { media: runtime.mediaStore, mediaUrlTtlSeconds: () => params.mediaUrlTtlSeconds.value() } };
+  return {
+    handlers,
+    deps: {
+      media: runtime.mediaStore,
+      mediaUrlTtlSeconds: () => params.mediaUrlTtlSeconds.value(),
+    },
+  };
 };
 
 export const publishCreation = onCall(withMedia, async (request) => {
@@ -77,7 +83,9 @@ const worker: TaskQueueOptions = {
   },
 };
 
-const runWorkerStep = async (request: Parameters<typeof import("./handlers/process-creation").processCreation>[0]) => {
+const runWorkerStep = async (
+  request: Parameters<typeof import("./handlers/process-creation").processCreation>[0],
+) => {
   const [{ processCreation }, runtime] = await Promise.all([
     import("./handlers/process-creation"),
     import("./config/runtime"),

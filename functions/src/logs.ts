@@ -22,7 +22,8 @@ export const logs = {
     error("enqueue-failed", { creationId, error: String(err) }),
   userCreated: (userId: string, created: boolean, grant: number) =>
     info("user-created", { userId, created, grant }),
-  tokensGranted: (userId: string, amount: number, by: string) => info("tokens-granted", { userId, amount, by }),
+  tokensGranted: (userId: string, amount: number, by: string) =>
+    info("tokens-granted", { userId, amount, by }),
   stepSkipped: (creationId: string, step: number, why: string) =>
     info("worker-step-skipped", { creationId, step, why }),
   stepBusy: (creationId: string, step: number, attempt: number) =>
@@ -33,9 +34,14 @@ export const logs = {
     info("generation-resumed", { creationId, operationName }),
   generationRunning: (creationId: string, step: number, progress: number) =>
     info("generation-running", { creationId, step, progress }),
-  videoStored: (creationId: string, mediaPath: string, transferMs: number, generationTime: number) =>
-    info("video-stored", { creationId, mediaPath, transferMs, generationTime }),
-  leaseLost: (creationId: string, phase: string) => warn("worker-lease-lost", { creationId, phase }),
+  videoStored: (
+    creationId: string,
+    mediaPath: string,
+    transferMs: number,
+    generationTime: number,
+  ) => info("video-stored", { creationId, mediaPath, transferMs, generationTime }),
+  leaseLost: (creationId: string, phase: string) =>
+    warn("worker-lease-lost", { creationId, phase }),
   transientFailure: (creationId: string, attempt: number, message: string, final: boolean) =>
     warn("generation-transient-failure", { creationId, attempt, error: message, final }),
   refunded: (creationId: string, userId: string, cost: number, kind: string) =>
@@ -44,8 +50,10 @@ export const logs = {
     warn("generation-failed", { creationId, kind, error: message, details }),
   cleanupFailed: (creationId: string, what: string, err: unknown) =>
     warn("cleanup-failed", { creationId, what, error: String(err) }),
-  sweep: (report: { examined: number; reEnqueued: number; refunded: number }) => info("sweep", report),
-  swept: (creationId: string, action: string, status: string) => info("creation-swept", { creationId, action, status }),
+  sweep: (report: { examined: number; reEnqueued: number; refunded: number }) =>
+    info("sweep", report),
+  swept: (creationId: string, action: string, status: string) =>
+    info("creation-swept", { creationId, action, status }),
   unexpected: (where: string, err: unknown, fields: Fields = {}) =>
     error("unexpected-error", {
       where,

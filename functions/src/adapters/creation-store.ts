@@ -48,12 +48,16 @@ export async function submitCreation(
     .limit(maxActiveJobs);
 
   return db.runTransaction(async (tx): Promise<SubmitOutcome> => {
-    const [userSnap, existingSnap, debitSnap, activeSnap] = await Promise.all([
+    const [userSnap, existingSnap, debitSnap] = await Promise.all([
       tx.get(user),
       tx.get(ref),
       tx.get(debitRef),
-      tx.get(active),
     ]);
+    // The user document is this user's submission lock: read (so locked) first, and written by
+    // every submission, so this plain query sees all of the user's earlier submissions. A job
+    // ending meanwhile only makes the count conservative. A query inside the transaction would
+    // also be correct but would lock far more than this user's documents.
+    const activeSnap = await active.get();
     const balance = userSnap.exists ? (userSnap.get("tokenBalance") as number) : 0;
     const existing = existingSnap.exists
       ? (existingSnap.data() as Creation)
@@ -76,7 +80,8 @@ export async function submitCreation(
     }
     tx.update(user, {
       tokenBalance: balance - creation.cost,
-      totalTokensSpent: ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
+      totalTokensSpent:
+        ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
       updatedAt: FieldValue.serverTimestamp(),
     });
     tx.create(ref, {
@@ -88,12 +93,20 @@ export async function submitCreation(
       refundedAt: null,
     });
     writeLedgerEntry(tx, debit);
-    return { outcome: "created", cost: creation.cost, balance: balance - creation.cost, status: "pending" };
+    return {
+      outcome: "created",
+      cost: creation.cost,
+      balance: balance - creation.cost,
+      status: "pending",
+    };
   }, MONEY_TRANSACTION);
 }
 
 export async function markEnqueueFailed(creationId: string, failed: boolean): Promise<void> {
-  await creationRef(creationId).update({ enqueueFailed: failed, updatedAt: FieldValue.serverTimestamp() });
+  await creationRef(creationId).update({
+    enqueueFailed: failed,
+    updatedAt: FieldValue.serverTimestamp(),
+  });
 }
 
 export type ClaimResult = { claim: Claim; creation: Creation | null };
@@ -173,13 +186,20 @@ export interface RefundRequest {
 
 export type RefundResult =
   | { refunded: true; creation: Creation }
-  | { refunded: false; creation: Creation | null; why: "missing" | "already-refunded" | "delivered" | "condition" };
+  | {
+      refunded: false;
+      creation: Creation | null;
+      why: "missing" | "already-refunded" | "delivered" | "condition";
+    };
 
 /**
  * Ends a creation with a refund, exactly once: the `refunded` flag, the balance and the
  * ledger entry (whose id derives from the creation) change in one commit.
  */
-export async function refundCreation(creationId: string, request: RefundRequest): Promise<RefundResult> {
+export async function refundCreation(
+  creationId: string,
+  request: RefundRequest,
+): Promise<RefundResult> {
   const db = firestore();
   return db.runTransaction(async (tx): Promise<RefundResult> => {
     const creation = await readCreation(tx, creationId);
@@ -187,7 +207,8 @@ export async function refundCreation(creationId: string, request: RefundRequest)
     if (creation.refunded) return { refunded: false, creation, why: "already-refunded" };
     if (creation.status === "draft" || creation.status === "published")
       return { refunded: false, creation, why: "delivered" };
-    if (request.onlyIf && !request.onlyIf(creation)) return { refunded: false, creation, why: "condition" };
+    if (request.onlyIf && !request.onlyIf(creation))
+      return { refunded: false, creation, why: "condition" };
     const user = await tx.get(userRef(creation.userId));
     tx.update(userRef(creation.userId), {
       tokenBalance: (user.get("tokenBalance") as number) + creation.cost,
@@ -213,4 +234,3 @@ export async function refundCreation(creationId: string, request: RefundRequest)
     return { refunded: true, creation: { ...creation, ...ended } };
   }, MONEY_TRANSACTION);
 }
-

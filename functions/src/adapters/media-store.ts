@@ -32,18 +32,32 @@ export class MediaStore {
           endpoint: this.config.endpoint,
           region: "auto",
           forcePathStyle: true,
-          credentials: { accessKeyId: this.config.accessKeyId, secretAccessKey: this.config.secretAccessKey },
+          credentials: {
+            accessKeyId: this.config.accessKeyId,
+            secretAccessKey: this.config.secretAccessKey,
+          },
           maxAttempts: 3,
         }),
     );
     return this.clientPromise;
   }
 
-  async upload(key: string, body: Readable, contentType: string, metadata: Record<string, string>): Promise<void> {
+  async upload(
+    key: string,
+    body: Readable,
+    contentType: string,
+    metadata: Record<string, string>,
+  ): Promise<void> {
     const [client, { Upload }] = await Promise.all([this.client(), import("@aws-sdk/lib-storage")]);
     const upload = new Upload({
       client,
-      params: { Bucket: this.config.bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata },
+      params: {
+        Bucket: this.config.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        Metadata: metadata,
+      },
       partSize: PART_SIZE,
       queueSize: PARTS_IN_FLIGHT,
       leavePartsOnError: false,
@@ -59,15 +73,22 @@ export class MediaStore {
       import("@aws-sdk/s3-request-presigner"),
     ]);
     const expiresIn = Math.min(Math.max(ttlSeconds, 1), MAX_LINK_SECONDS);
-    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: this.config.bucket, Key: key }), {
-      expiresIn,
-    });
+    const url = await getSignedUrl(
+      client,
+      new GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
+      {
+        expiresIn,
+      },
+    );
     return { url, expiresAt: new Date(Date.now() + expiresIn * 1000) };
   }
 
   /** Copies a draft to the public bucket; returns its public URL. Safe to repeat. */
   async publish(key: string): Promise<string> {
-    const [client, { CopyObjectCommand }] = await Promise.all([this.client(), import("@aws-sdk/client-s3")]);
+    const [client, { CopyObjectCommand }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+    ]);
     await client.send(
       new CopyObjectCommand({
         Bucket: this.config.publicBucket,
@@ -84,7 +105,10 @@ export class MediaStore {
 
   /** Removes a key from both buckets; deleting a missing key is not an error in S3. */
   async remove(key: string): Promise<void> {
-    const [client, { DeleteObjectCommand }] = await Promise.all([this.client(), import("@aws-sdk/client-s3")]);
+    const [client, { DeleteObjectCommand }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+    ]);
     await Promise.all(
       [this.config.bucket, this.config.publicBucket].map((bucket) =>
         client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
@@ -93,7 +117,10 @@ export class MediaStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    const [client, { HeadObjectCommand }] = await Promise.all([this.client(), import("@aws-sdk/client-s3")]);
+    const [client, { HeadObjectCommand }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+    ]);
     try {
       await client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
       return true;

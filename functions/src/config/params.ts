@@ -50,7 +50,8 @@ export const startMaxConcurrent = defineInt("START_MAX_CONCURRENT", {
 });
 export const pollIntervalSeconds = defineInt("POLL_INTERVAL_SECONDS", {
   default: 10,
-  description: "Delay between two looks at a running generation (the worker is not held meanwhile).",
+  description:
+    "Delay between two looks at a running generation (the worker is not held meanwhile).",
 });
 export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
   default: 600,
@@ -61,7 +62,8 @@ export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
 // --- Sweeper ---
 export const sweepStaleAfterSeconds = defineInt("SWEEP_STALE_AFTER_SECONDS", {
   default: 300,
-  description: "An unfinished creation with no progress for this long (its task presumably lost) is re-enqueued by the sweeper.",
+  description:
+    "An unfinished creation with no progress for this long (its task presumably lost) is re-enqueued by the sweeper.",
 });
 export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
   default: 1800,
@@ -71,7 +73,8 @@ export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
 // --- Video model ---
 export const vertexProject = defineString("VERTEX_PROJECT", {
   default: "",
-  description: "Google Cloud project for Veo on Vertex AI. Empty: the embedded local model renders videos.",
+  description:
+    "Google Cloud project for Veo on Vertex AI. Empty: the embedded local model renders videos.",
 });
 export const vertexLocation = defineString("VERTEX_LOCATION", {
   default: "us-central1",
@@ -87,7 +90,8 @@ export const vertexApiEndpoint = defineString("VERTEX_API_ENDPOINT", {
 });
 export const veoOutputUri = defineString("VEO_OUTPUT_URI", {
   default: "",
-  description: "gs:// prefix where Veo writes videos before they move to R2 (a bucket with a 1-day lifecycle).",
+  description:
+    "gs:// prefix where Veo writes videos before they move to R2 (a bucket with a 1-day lifecycle).",
 });
 export const localModelDir = defineString("LOCAL_MODEL_DIR", {
   default: "",

@@ -20,6 +20,7 @@ export type CreationStatus = (typeof CREATION_STATUSES)[number];
 
 /** Lone surrogates and control characters (other than tab and newlines) are not text. */
 function isCleanText(value: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return value.isWellFormed() && !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value);
 }
 

@@ -28,7 +28,8 @@ export interface AdmissionFacts {
 
 export function decideAdmission(facts: AdmissionFacts): Admission {
   if (facts.existing) {
-    const sameRequest = facts.existing.userId === facts.userId && facts.existing.requestHash === facts.requestHash;
+    const sameRequest =
+      facts.existing.userId === facts.userId && facts.existing.requestHash === facts.requestHash;
     return sameRequest
       ? { outcome: "replay" }
       : { outcome: "reject", reason: ErrorReason.idempotencyKeyReused, details: {} };
@@ -52,7 +53,11 @@ export function decideAdmission(facts: AdmissionFacts): Admission {
 
 /** A stable fingerprint of what was asked for, so a reused requestId with other parameters is caught. */
 export function requestHashOf(request: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(request).sort().map((key) => [key, request[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(request)
+      .sort()
+      .map((key) => [key, request[key]]),
+  );
   return createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -61,5 +66,8 @@ export function requestHashOf(request: Record<string, unknown>): string {
  * and a replay finds its creation by a plain document read inside the transaction.
  */
 export function creationIdFor(userId: string, requestId: string): string {
-  return createHash("sha256").update(`${userId}\u0000${requestId}`).digest("base64url").slice(0, 28);
+  return createHash("sha256")
+    .update(`${userId}\u0000${requestId}`)
+    .digest("base64url")
+    .slice(0, 28);
 }

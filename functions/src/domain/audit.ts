@@ -9,7 +9,13 @@ import type { CreationStatus } from "../contract";
 export interface AuditInput {
   users: Array<{ id: string; tokenBalance: number; totalTokensSpent: number }>;
   ledger: Array<{ id: string; userId: string; type: string; amount: number; creationId?: string }>;
-  creations: Array<{ id: string; userId: string; status: CreationStatus; refunded: boolean; mediaPath: string | null }>;
+  creations: Array<{
+    id: string;
+    userId: string;
+    status: CreationStatus;
+    refunded: boolean;
+    mediaPath: string | null;
+  }>;
   /** Keys in the private media bucket. */
   objects: string[];
 }
@@ -34,18 +40,35 @@ const sum = (values: number[]) => values.reduce((total, value) => total + value,
 
 export function auditLedger(input: AuditInput): Problem[] {
   const problems: Problem[] = [];
-  const add = (kind: Problem["kind"], subject: string, detail: string) => problems.push({ kind, subject, detail });
+  const add = (kind: Problem["kind"], subject: string, detail: string) =>
+    problems.push({ kind, subject, detail });
 
   for (const user of input.users) {
     const entries = input.ledger.filter((entry) => entry.userId === user.id);
     const ledgerSum = sum(entries.map((entry) => entry.amount));
-    if (user.tokenBalance < 0) add("negative-balance", user.id, `tokenBalance ${user.tokenBalance}`);
-    if (ledgerSum !== user.tokenBalance) add("ledger-mismatch", user.id, `ledger sum ${ledgerSum} != tokenBalance ${user.tokenBalance}`);
-    const spent = -sum(entries.filter((e) => e.type === "video_generation" || e.type === "refund").map((e) => e.amount));
-    if (spent !== user.totalTokensSpent) add("spent-mismatch", user.id, `debits - refunds ${spent} != totalTokensSpent ${user.totalTokensSpent}`);
+    if (user.tokenBalance < 0)
+      add("negative-balance", user.id, `tokenBalance ${user.tokenBalance}`);
+    if (ledgerSum !== user.tokenBalance)
+      add(
+        "ledger-mismatch",
+        user.id,
+        `ledger sum ${ledgerSum} != tokenBalance ${user.tokenBalance}`,
+      );
+    const spent = -sum(
+      entries
+        .filter((e) => e.type === "video_generation" || e.type === "refund")
+        .map((e) => e.amount),
+    );
+    if (spent !== user.totalTokensSpent)
+      add(
+        "spent-mismatch",
+        user.id,
+        `debits - refunds ${spent} != totalTokensSpent ${user.totalTokensSpent}`,
+      );
   }
 
-  const byCreation = (type: string, id: string) => input.ledger.filter((e) => e.type === type && e.creationId === id).length;
+  const byCreation = (type: string, id: string) =>
+    input.ledger.filter((e) => e.type === type && e.creationId === id).length;
   const objects = new Set(input.objects);
   for (const creation of input.creations) {
     const debits = byCreation("video_generation", creation.id);
@@ -53,13 +76,25 @@ export function auditLedger(input: AuditInput): Problem[] {
     const delivered = creation.status === "draft" || creation.status === "published";
     if (debits !== 1) add("debit-count", creation.id, `${debits} debits`);
     if (refunds > 1) add("refund-count", creation.id, `${refunds} refunds`);
-    if (creation.refunded !== refunds > 0) add("refund-flag-mismatch", creation.id, `refunded=${creation.refunded}, ${refunds} refund entries`);
-    if (creation.refunded && delivered) add("refunded-but-delivered", creation.id, `status ${creation.status}`);
+    if (creation.refunded !== refunds > 0)
+      add(
+        "refund-flag-mismatch",
+        creation.id,
+        `refunded=${creation.refunded}, ${refunds} refund entries`,
+      );
+    if (creation.refunded && delivered)
+      add("refunded-but-delivered", creation.id, `status ${creation.status}`);
     if (delivered && (!creation.mediaPath || !objects.has(creation.mediaPath)))
-      add("delivered-without-object", creation.id, `status ${creation.status}, mediaPath ${creation.mediaPath}`);
+      add(
+        "delivered-without-object",
+        creation.id,
+        `status ${creation.status}, mediaPath ${creation.mediaPath}`,
+      );
   }
 
-  const creationsByPath = new Map(input.creations.filter((c) => c.mediaPath).map((c) => [c.mediaPath!, c]));
+  const creationsByPath = new Map(
+    input.creations.filter((c) => c.mediaPath).map((c) => [c.mediaPath!, c]),
+  );
   for (const key of objects) {
     const owner = creationsByPath.get(key);
     if (!owner) add("object-without-creation", key, "no creation refers to it");

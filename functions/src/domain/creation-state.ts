@@ -4,8 +4,16 @@
  */
 import type { CreationStatus } from "../contract";
 
-export const ACTIVE_STATUSES = ["pending", "processing"] as const satisfies readonly CreationStatus[];
-export const END_STATUSES = ["draft", "published", "failed", "cancelled"] as const satisfies readonly CreationStatus[];
+export const ACTIVE_STATUSES = [
+  "pending",
+  "processing",
+] as const satisfies readonly CreationStatus[];
+export const END_STATUSES = [
+  "draft",
+  "published",
+  "failed",
+  "cancelled",
+] as const satisfies readonly CreationStatus[];
 
 const ALLOWED: Record<CreationStatus, readonly CreationStatus[]> = {
   pending: ["processing", "failed", "cancelled"],
@@ -29,7 +37,10 @@ export function canTransition(from: CreationStatus, to: CreationStatus): boolean
 }
 
 /** Cancel is allowed only while no paid generation has started (Veo cannot be cancelled). */
-export function canCancel(creation: { status: CreationStatus; operationName?: string | null }): boolean {
+export function canCancel(creation: {
+  status: CreationStatus;
+  operationName?: string | null;
+}): boolean {
   return isActive(creation.status) && !creation.operationName;
 }
 

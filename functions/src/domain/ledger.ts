@@ -18,7 +18,12 @@ export const ledgerIds = {
   welcome: (userId: string) => `welcome_${userId}`,
 };
 
-export function debitEntry(creation: { id: string; userId: string; cost: number; prompt: string }): LedgerEntry {
+export function debitEntry(creation: {
+  id: string;
+  userId: string;
+  cost: number;
+  prompt: string;
+}): LedgerEntry {
   return {
     id: ledgerIds.debit(creation.id),
     userId: creation.userId,
@@ -41,7 +46,13 @@ export function refundEntry(
   };
 }
 
-export function grantEntry(id: string, userId: string, amount: number, reason: string, grantedBy?: string): LedgerEntry {
+export function grantEntry(
+  id: string,
+  userId: string,
+  amount: number,
+  reason: string,
+  grantedBy?: string,
+): LedgerEntry {
   return {
     id,
     userId,

@@ -31,7 +31,9 @@ const notFound = () => new HttpsError("not-found", "No such creation.");
 const wrongState = (message: string, status: string) =>
   new HttpsError("failed-precondition", message, { reason: ErrorReason.wrongState, status });
 
-async function ownCreation(request: CallableRequest<unknown>): Promise<{ uid: string; id: string; creation: Creation }> {
+async function ownCreation(
+  request: CallableRequest<unknown>,
+): Promise<{ uid: string; id: string; creation: Creation }> {
   const uid = requireUser(request);
   const { creationId: id } = parseInput(creationRefInput, request.data);
   const creation = await getCreation(id);
@@ -39,11 +41,16 @@ async function ownCreation(request: CallableRequest<unknown>): Promise<{ uid: st
   return { uid, id, creation };
 }
 
-export async function publishCreation(request: CallableRequest<unknown>, deps: LifecycleDeps): Promise<PublishCreationResult> {
+export async function publishCreation(
+  request: CallableRequest<unknown>,
+  deps: LifecycleDeps,
+): Promise<PublishCreationResult> {
   const { id, creation } = await ownCreation(request);
   return guarded("publishCreation", async () => {
-    if (creation.status === "published" && creation.mediaUrl) return { creationId: id, status: "published", mediaUrl: creation.mediaUrl };
-    if (creation.status !== "draft" || !creation.mediaPath) throw wrongState("Only a draft can be published.", creation.status);
+    if (creation.status === "published" && creation.mediaUrl)
+      return { creationId: id, status: "published", mediaUrl: creation.mediaUrl };
+    if (creation.status !== "draft" || !creation.mediaPath)
+      throw wrongState("Only a draft can be published.", creation.status);
     const media = await deps.media();
     const mediaUrl = await media.publish(creation.mediaPath); // a repeat copies the same bytes again: harmless
     const published = await firestore().runTransaction(async (tx) => {
@@ -65,22 +72,27 @@ export async function publishCreation(request: CallableRequest<unknown>, deps: L
   });
 }
 
-export async function cancelCreation(request: CallableRequest<unknown>): Promise<CancelCreationResult> {
+export async function cancelCreation(
+  request: CallableRequest<unknown>,
+): Promise<CancelCreationResult> {
   const { uid, id, creation } = await ownCreation(request);
   return guarded("cancelCreation", async () => {
-    if (creation.status === "cancelled") return { creationId: id, status: "cancelled", refunded: true };
+    if (creation.status === "cancelled")
+      return { creationId: id, status: "cancelled", refunded: true };
     const result = await refundCreation(id, {
       status: "cancelled",
       error: userMessageFor("cancelled"),
       errorKind: "cancelled",
       // Checked again inside the transaction: the worker may have claimed it meanwhile.
-      onlyIf: (current) => current.userId === uid && current.status === "pending" && canCancel(current),
+      onlyIf: (current) =>
+        current.userId === uid && current.status === "pending" && canCancel(current),
     });
     if (result.refunded) {
       logs.refunded(id, uid, creation.cost, "cancelled");
       return { creationId: id, status: "cancelled", refunded: true };
     }
-    if (result.creation?.status === "cancelled") return { creationId: id, status: "cancelled", refunded: true };
+    if (result.creation?.status === "cancelled")
+      return { creationId: id, status: "cancelled", refunded: true };
     throw wrongState(
       "Only a job that has not started generating can be cancelled; the model cannot be stopped once it runs.",
       result.creation?.status ?? "missing",
@@ -88,10 +100,17 @@ export async function cancelCreation(request: CallableRequest<unknown>): Promise
   });
 }
 
-export async function deleteCreation(request: CallableRequest<unknown>, deps: LifecycleDeps): Promise<DeleteCreationResult> {
+export async function deleteCreation(
+  request: CallableRequest<unknown>,
+  deps: LifecycleDeps,
+): Promise<DeleteCreationResult> {
   const { id, creation } = await ownCreation(request);
   return guarded("deleteCreation", async () => {
-    if (!canDelete(creation.status)) throw wrongState("A job in progress cannot be deleted; cancel it or wait for it to end.", creation.status);
+    if (!canDelete(creation.status))
+      throw wrongState(
+        "A job in progress cannot be deleted; cancel it or wait for it to end.",
+        creation.status,
+      );
     // Objects first: if the document delete then fails, a retry finds the document and finishes.
     if (creation.mediaPath) await (await deps.media()).remove(creation.mediaPath);
     const deleted = await firestore().runTransaction(async (tx) => {
@@ -107,16 +126,23 @@ export async function deleteCreation(request: CallableRequest<unknown>, deps: Li
   });
 }
 
-export async function getMediaUrl(request: CallableRequest<unknown>, deps: LifecycleDeps): Promise<MediaUrlResult> {
+export async function getMediaUrl(
+  request: CallableRequest<unknown>,
+  deps: LifecycleDeps,
+): Promise<MediaUrlResult> {
   const uid = requireUser(request);
   const { creationId: id } = parseInput(creationRefInput, request.data);
   const creation = await getCreation(id);
   // Published media is public; anything else only for its owner.
   if (!creation || (creation.userId !== uid && creation.status !== "published")) throw notFound();
   return guarded("getMediaUrl", async () => {
-    if (creation.status === "published" && creation.mediaUrl) return { mediaUrl: creation.mediaUrl, expiresAt: null };
-    if (creation.status !== "draft" || !creation.mediaPath) throw wrongState("This creation has no media yet.", creation.status);
-    const { url, expiresAt } = await (await deps.media()).signedUrl(creation.mediaPath, deps.mediaUrlTtlSeconds());
+    if (creation.status === "published" && creation.mediaUrl)
+      return { mediaUrl: creation.mediaUrl, expiresAt: null };
+    if (creation.status !== "draft" || !creation.mediaPath)
+      throw wrongState("This creation has no media yet.", creation.status);
+    const { url, expiresAt } = await (
+      await deps.media()
+    ).signedUrl(creation.mediaPath, deps.mediaUrlTtlSeconds());
     return { mediaUrl: url, expiresAt: expiresAt.toISOString() };
   });
 }

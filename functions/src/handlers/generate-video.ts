@@ -16,7 +16,9 @@ import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
 
-export async function generateVideo(request: CallableRequest<unknown>): Promise<GenerateVideoResult> {
+export async function generateVideo(
+  request: CallableRequest<unknown>,
+): Promise<GenerateVideoResult> {
   const started = Date.now();
   const userId = requireUser(request);
   const input = parseInput(generateVideoInput, request.data);
@@ -33,19 +35,31 @@ export async function generateVideo(request: CallableRequest<unknown>): Promise<
 
     const outcome = await submitCreation(creationId, creation, maxActiveCreations.value());
     if (outcome.outcome === "reject") {
-      logs.submission({ userId, outcome: "rejected", reason: outcome.reason, durationMs: Date.now() - started });
+      logs.submission({
+        userId,
+        outcome: "rejected",
+        reason: outcome.reason,
+        durationMs: Date.now() - started,
+      });
       const message =
         outcome.reason === "insufficient-tokens"
           ? "Not enough tokens for this video."
           : outcome.reason === "too-many-active-jobs"
             ? "Too many videos are being generated for you right now. Wait for one to finish."
             : "This requestId was already used with different parameters.";
-      const code = outcome.reason === "too-many-active-jobs" ? "resource-exhausted" : "failed-precondition";
+      const code =
+        outcome.reason === "too-many-active-jobs" ? "resource-exhausted" : "failed-precondition";
       throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
     }
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId);
-    logs.submission({ userId, creationId, cost: outcome.cost, outcome: outcome.outcome, durationMs: Date.now() - started });
+    logs.submission({
+      userId,
+      creationId,
+      cost: outcome.cost,
+      outcome: outcome.outcome,
+      durationMs: Date.now() - started,
+    });
     return { creationId, status: "pending", cost: outcome.cost, balance: outcome.balance };
   });
 }
@@ -55,6 +69,8 @@ async function enqueueFirstStep(creationId: string): Promise<void> {
     await enqueueStep(QUEUES.start, { creationId, step: 0 });
   } catch (err) {
     logs.enqueueFailed(creationId, err);
-    await markEnqueueFailed(creationId, true).catch((markErr) => logs.unexpected("markEnqueueFailed", markErr));
+    await markEnqueueFailed(creationId, true).catch((markErr) =>
+      logs.unexpected("markEnqueueFailed", markErr),
+    );
   }
 }

@@ -51,7 +51,8 @@ export class CreationBusyError extends Error {
 
 export function parseStepTask(data: unknown): StepTask | null {
   const task = data as Partial<StepTask> | null;
-  if (typeof task?.creationId !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(task.creationId)) return null;
+  if (typeof task?.creationId !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(task.creationId))
+    return null;
   const step = task.step ?? 0;
   return Number.isInteger(step) && step >= 0 ? { creationId: task.creationId, step } : null;
 }
@@ -67,7 +68,13 @@ export async function processCreation(request: Request<unknown>, deps: WorkerDep
   const final = isFinalAttempt(attempt, deps.settings.maxAttempts);
   const owner = `${task.step}:${attempt}:${randomUUID()}`;
   const now = Date.now();
-  const { claim, creation } = await claimCreation(task.creationId, task.step, owner, now, deps.settings.leaseSeconds * 1000);
+  const { claim, creation } = await claimCreation(
+    task.creationId,
+    task.step,
+    owner,
+    now,
+    deps.settings.leaseSeconds * 1000,
+  );
   if (claim.outcome === "skip") return logs.stepSkipped(task.creationId, task.step, claim.why);
   if (claim.outcome === "busy" || !creation) {
     logs.stepBusy(task.creationId, task.step, attempt);
@@ -81,12 +88,20 @@ export async function processCreation(request: Request<unknown>, deps: WorkerDep
   }
 }
 
-async function runStep(task: StepTask, creation: Creation, owner: string, deps: WorkerDeps): Promise<void> {
+async function runStep(
+  task: StepTask,
+  creation: Creation,
+  owner: string,
+  deps: WorkerDeps,
+): Promise<void> {
   const { creationId } = task;
   let operationName = creation.operationName;
   let startedAtMs = creation.operationStartedAtMs ?? Date.now();
   if (!operationName) {
-    ({ operationName } = await deps.model.start(videoRequestOf(creationId, creation), creation.retryCount));
+    ({ operationName } = await deps.model.start(
+      videoRequestOf(creationId, creation),
+      creation.retryCount,
+    ));
     startedAtMs = Date.now();
     // Saved at once: a retry after a crash resumes this operation instead of paying for another.
     const saved = await updateIfOwner(creationId, owner, {
@@ -113,7 +128,8 @@ async function scheduleNextLook(
   startedAtMs: number,
   deps: WorkerDeps,
 ): Promise<void> {
-  const estimate = status.progress ?? Math.min((Date.now() - startedAtMs) / EXPECTED_RENDER_MS, 0.95);
+  const estimate =
+    status.progress ?? Math.min((Date.now() - startedAtMs) / EXPECTED_RENDER_MS, 0.95);
   const progress = Progress.rendering(estimate);
   const next = { creationId: task.creationId, step: task.step + 1 };
   // Enqueue before letting go: if this fails, the throw retries this step and nothing is lost.
@@ -165,7 +181,9 @@ async function deliver(
     return;
   }
   logs.videoStored(creationId, mediaPath, Date.now() - transferStart, generationTime);
-  await deps.model.discardVideo(video).catch((err) => logs.cleanupFailed(creationId, video.uri, err));
+  await deps.model
+    .discardVideo(video)
+    .catch((err) => logs.cleanupFailed(creationId, video.uri, err));
 }
 
 async function handleFailure(
@@ -180,7 +198,12 @@ async function handleFailure(
   const permanent = err instanceof ModelError && err.permanent;
   if (permanent || final) {
     const kind = permanent ? err.kind : "exhausted";
-    logs.permanentFailure(task.creationId, kind, message, err instanceof ModelError ? err.details : {});
+    logs.permanentFailure(
+      task.creationId,
+      kind,
+      message,
+      err instanceof ModelError ? err.details : {},
+    );
     const result = await refundCreation(task.creationId, {
       status: "failed",
       error: userMessageFor(kind),

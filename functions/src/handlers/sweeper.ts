@@ -21,18 +21,37 @@ export interface SweepReport {
 /** Enough for a pass every 5 minutes; anything left waits for the next pass. */
 const BATCH = 200;
 
-const millis = (value: unknown): number => (value instanceof Timestamp ? value.toMillis() : Date.now());
+const millis = (value: unknown): number =>
+  value instanceof Timestamp ? value.toMillis() : Date.now();
 
-export async function sweepCreations(thresholds: SweepThresholds, nowMs = Date.now()): Promise<SweepReport> {
+export async function sweepCreations(
+  thresholds: SweepThresholds,
+  nowMs = Date.now(),
+): Promise<SweepReport> {
   const db = firestore();
   const creations = db.collection(collections.creations);
   const staleCutoff = Timestamp.fromMillis(nowMs - thresholds.staleAfterMs);
   const hardCutoff = Timestamp.fromMillis(nowMs - thresholds.hardLimitMs);
   const found = await Promise.all([
-    creations.where("status", "==", "pending").where("createdAt", "<", staleCutoff).orderBy("createdAt").limit(BATCH).get(),
-    creations.where("status", "==", "processing").where("updatedAt", "<", staleCutoff).orderBy("updatedAt").limit(BATCH).get(),
+    creations
+      .where("status", "==", "pending")
+      .where("createdAt", "<", staleCutoff)
+      .orderBy("createdAt")
+      .limit(BATCH)
+      .get(),
+    creations
+      .where("status", "==", "processing")
+      .where("updatedAt", "<", staleCutoff)
+      .orderBy("updatedAt")
+      .limit(BATCH)
+      .get(),
     // Busy but never finishing (a render that polls forever): only the hard limit ends it.
-    creations.where("status", "==", "processing").where("createdAt", "<", hardCutoff).orderBy("createdAt").limit(BATCH).get(),
+    creations
+      .where("status", "==", "processing")
+      .where("createdAt", "<", hardCutoff)
+      .orderBy("createdAt")
+      .limit(BATCH)
+      .get(),
   ]);
   const ids = new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)));
   const report: SweepReport = { examined: 0, reEnqueued: 0, refunded: 0 };
@@ -50,9 +69,19 @@ export async function sweepCreations(thresholds: SweepThresholds, nowMs = Date.n
   return report;
 }
 
-async function sweepOne(id: string, thresholds: SweepThresholds, nowMs: number): Promise<"none" | "re-enqueue" | "give-up"> {
+async function sweepOne(
+  id: string,
+  thresholds: SweepThresholds,
+  nowMs: number,
+): Promise<"none" | "re-enqueue" | "give-up"> {
   const decide = (data: DocumentData) =>
-    decideSweep(data as Creation, millis(data.createdAt), millis(data.updatedAt), nowMs, thresholds);
+    decideSweep(
+      data as Creation,
+      millis(data.createdAt),
+      millis(data.updatedAt),
+      nowMs,
+      thresholds,
+    );
 
   const ref = firestore().collection(collections.creations).doc(id);
   const rescue = await firestore().runTransaction(async (tx) => {
@@ -63,7 +92,12 @@ async function sweepOne(id: string, thresholds: SweepThresholds, nowMs: number):
     if (action !== "re-enqueue") return { action, creation };
     // A new step number: the lost task (if it ever shows up) is stale, and the new task id is fresh.
     const step = creation.workerStep + 1;
-    tx.update(ref, { workerStep: step, leaseOwner: null, leaseExpiresAtMs: null, updatedAt: FieldValue.serverTimestamp() });
+    tx.update(ref, {
+      workerStep: step,
+      leaseOwner: null,
+      leaseExpiresAtMs: null,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
     return { action, creation: { ...creation, workerStep: step } };
   });
   if (!rescue) return "none";

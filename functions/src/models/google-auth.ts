@@ -34,9 +34,9 @@ export async function createGoogleAuth(options: GoogleAuthOptions = {}): Promise
     const tokenUrl = options.tokenUrl;
     transporter = new lib.gaxios.Gaxios();
     transporter.interceptors.request.add({
-      resolved: async (config) => {
+      resolved: (config) => {
         if (String(config.url).startsWith(GOOGLE_TOKEN_URL)) config.url = new URL(tokenUrl);
-        return config;
+        return Promise.resolve(config);
       },
     });
   }

@@ -13,7 +13,13 @@ export interface Delivery {
 }
 
 export function taskRequest(data: unknown, retryCount = 0): Request<unknown> {
-  return { data, retryCount, executionCount: retryCount, queueName: "test", id: "test" } as unknown as Request<unknown>;
+  return {
+    data,
+    retryCount,
+    executionCount: retryCount,
+    queueName: "test",
+    id: "test",
+  } as unknown as Request<unknown>;
 }
 
 export async function drain(
@@ -33,7 +39,8 @@ export async function drain(
       await processCreation(taskRequest(next.task.data, next.retryCount), deps);
     } catch (error) {
       delivery.error = error;
-      if (next.retryCount + 1 < deps.settings.maxAttempts) queue.push({ task: next.task, retryCount: next.retryCount + 1 });
+      if (next.retryCount + 1 < deps.settings.maxAttempts)
+        queue.push({ task: next.task, retryCount: next.retryCount + 1 });
     }
     log.push(delivery);
     queue.push(...recorder.take().map((task) => ({ task, retryCount: 0 })));

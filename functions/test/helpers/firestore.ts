@@ -17,9 +17,14 @@ export async function setBalance(uid: string, tokenBalance: number): Promise<voi
   await batch.commit();
 }
 
-export async function ledgerOf(uid: string): Promise<Array<{ id: string; type: string; amount: number; details: Record<string, unknown> }>> {
+export async function ledgerOf(
+  uid: string,
+): Promise<Array<{ id: string; type: string; amount: number; details: Record<string, unknown> }>> {
   const snap = await db().collection("transactions").where("userId", "==", uid).get();
-  return snap.docs.map((doc) => ({ id: doc.id, ...(doc.data() as { type: string; amount: number; details: Record<string, unknown> }) }));
+  return snap.docs.map((doc) => ({
+    id: doc.id,
+    ...(doc.data() as { type: string; amount: number; details: Record<string, unknown> }),
+  }));
 }
 
 export async function creationsOf(uid: string) {

@@ -21,13 +21,17 @@ export async function withTaskRecorder(): Promise<TaskRecorder> {
   return recorder;
 }
 
-export function callableRequest(data: unknown, uid?: string, claims: Record<string, unknown> = {}): CallableRequest<unknown> {
+export function callableRequest(
+  data: unknown,
+  uid?: string,
+  claims: Record<string, unknown> = {},
+): CallableRequest<unknown> {
   return {
     data,
     rawRequest: {} as CallableRequest["rawRequest"],
     acceptsStreaming: false,
     ...(uid ? { auth: { uid, token: { uid, ...claims } as never, rawToken: "test" } } : {}),
-  } as CallableRequest<unknown>;
+  };
 }
 
 export const uniqueUid = (label = "user") => `${label}-${randomUUID().slice(0, 8)}`;

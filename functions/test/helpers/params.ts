@@ -21,8 +21,10 @@ export function loadLocalParams(overrides: Record<string, string> = {}): void {
   const preset = { ...process.env };
   for (const param of Object.values(params)) {
     const { name } = param as { name: string };
-    const fallback = (param as { options?: { default?: unknown } }).options?.default;
-    if (process.env[name] === undefined && fallback !== undefined) process.env[name] = String(fallback);
+    const fallback = (param as { options?: { default?: string | number | boolean } }).options
+      ?.default;
+    if (process.env[name] === undefined && fallback !== undefined)
+      process.env[name] = String(fallback);
   }
   // The stack's own environment (e.g. R2_ENDPOINT set by the test runner) wins over the files.
   const local = { ...readDotenv(".env.demo-phoenix"), ...readDotenv(".secret.local") };

@@ -41,13 +41,20 @@ export async function startTaskRecorder(): Promise<TaskRecorder> {
         res.end(JSON.stringify(payload));
       };
       // 500, not 503: the Admin SDK retries a 503 for seconds before giving up; the outcome is the same.
-      if (recorder.failing) return reply(500, { error: { code: 500, status: "INTERNAL", message: "injected" } });
-      const task = (JSON.parse(body) as { task: { name?: string; scheduleTime?: string; httpRequest: { body: string } } })
-        .task;
+      if (recorder.failing)
+        return reply(500, { error: { code: 500, status: "INTERNAL", message: "injected" } });
+      const task = (
+        JSON.parse(body) as {
+          task: { name?: string; scheduleTime?: string; httpRequest: { body: string } };
+        }
+      ).task;
       const id = task.name?.split("/").pop() ?? String(seen.size);
-      if (seen.has(`${queue}/${id}`)) return reply(409, { error: { code: 409, status: "ALREADY_EXISTS", message: "exists" } });
+      if (seen.has(`${queue}/${id}`))
+        return reply(409, { error: { code: 409, status: "ALREADY_EXISTS", message: "exists" } });
       seen.add(`${queue}/${id}`);
-      const payload = JSON.parse(Buffer.from(task.httpRequest.body, "base64").toString()) as { data: unknown };
+      const payload = JSON.parse(Buffer.from(task.httpRequest.body, "base64").toString()) as {
+        data: unknown;
+      };
       recorder.tasks.push({ queue, id, data: payload.data, scheduleTime: task.scheduleTime });
       reply(200, task);
     });

@@ -6,7 +6,13 @@ import type { TaskRecorder } from "../helpers/task-recorder";
 
 setupLocalEnv();
 import { generateVideo } from "../../src/handlers/generate-video";
-import { cancelCreation, deleteCreation, getMediaUrl, publishCreation, type LifecycleDeps } from "../../src/handlers/creation-lifecycle";
+import {
+  cancelCreation,
+  deleteCreation,
+  getMediaUrl,
+  publishCreation,
+  type LifecycleDeps,
+} from "../../src/handlers/creation-lifecycle";
 import { sweepCreations } from "../../src/handlers/sweeper";
 import { processCreation } from "../../src/handlers/process-creation";
 import { MediaStore } from "../../src/adapters/media-store";
@@ -96,10 +102,16 @@ describe("creation lifecycle and sweeper (in process)", () => {
     await setBalance(owner, 100);
     const failed = await submit(owner, "nope [[permanent]]");
     await drain(tasks, worker());
-    expect(await code(publishCreation(callableRequest({ creationId: failed }, owner), deps))).to.equal("failed-precondition");
+    expect(
+      await code(publishCreation(callableRequest({ creationId: failed }, owner), deps)),
+    ).to.equal("failed-precondition");
     const draft = await draftFor(owner);
-    expect(await code(getMediaUrl(callableRequest({ creationId: draft }, uniqueUid("x")), deps))).to.equal("not-found");
-    expect(await code(getMediaUrl(callableRequest({ creationId: draft }), deps))).to.equal("unauthenticated");
+    expect(
+      await code(getMediaUrl(callableRequest({ creationId: draft }, uniqueUid("x")), deps)),
+    ).to.equal("not-found");
+    expect(await code(getMediaUrl(callableRequest({ creationId: draft }), deps))).to.equal(
+      "unauthenticated",
+    );
     const link = await getMediaUrl(callableRequest({ creationId: draft }, owner), deps);
     expect(Date.parse(link.expiresAt!)).to.be.greaterThan(Date.now());
     const res = await fetch(link.mediaUrl);
@@ -115,15 +127,25 @@ describe("creation lifecycle and sweeper (in process)", () => {
     const ref = { creationId: id };
     expect(await code(cancelCreation(callableRequest(ref)))).to.equal("unauthenticated");
     expect(await code(cancelCreation(callableRequest(ref, other)))).to.equal("not-found");
-    expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({ creationId: id, status: "cancelled", refunded: true });
-    expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({ creationId: id, status: "cancelled", refunded: true });
+    expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({
+      creationId: id,
+      status: "cancelled",
+      refunded: true,
+    });
+    expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({
+      creationId: id,
+      status: "cancelled",
+      refunded: true,
+    });
     await processCreation(taskRequest(task.data), worker());
     expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("cancelled");
     expect(await balanceOf(owner)).to.equal(100);
     expect((await ledgerOf(owner)).filter((e) => e.type === "refund")).to.have.length(1);
     // Once generating, cancel is refused: the model cannot be stopped and still bills.
     const started = await draftFor(owner);
-    expect(await code(cancelCreation(callableRequest({ creationId: started }, owner)))).to.equal("failed-precondition");
+    expect(await code(cancelCreation(callableRequest({ creationId: started }, owner)))).to.equal(
+      "failed-precondition",
+    );
   });
 
   it("delete: owner only, finished only; removes the object and the document, keeps the ledger", async () => {
@@ -132,11 +154,20 @@ describe("creation lifecycle and sweeper (in process)", () => {
     const id = await draftFor(owner);
     const key = `videos/${owner}/${id}.mp4`;
     const pending = await submit(owner);
-    expect(await code(deleteCreation(callableRequest({ creationId: pending }, owner), deps))).to.equal("failed-precondition");
+    expect(
+      await code(deleteCreation(callableRequest({ creationId: pending }, owner), deps)),
+    ).to.equal("failed-precondition");
     tasks.take();
-    expect(await code(deleteCreation(callableRequest({ creationId: id }), deps))).to.equal("unauthenticated");
-    expect(await code(deleteCreation(callableRequest({ creationId: id }, other), deps))).to.equal("not-found");
-    expect(await deleteCreation(callableRequest({ creationId: id }, owner), deps)).to.deep.equal({ creationId: id, deleted: true });
+    expect(await code(deleteCreation(callableRequest({ creationId: id }), deps))).to.equal(
+      "unauthenticated",
+    );
+    expect(await code(deleteCreation(callableRequest({ creationId: id }, other), deps))).to.equal(
+      "not-found",
+    );
+    expect(await deleteCreation(callableRequest({ creationId: id }, owner), deps)).to.deep.equal({
+      creationId: id,
+      deleted: true,
+    });
     expect((await db().collection("creations").doc(id).get()).exists).to.equal(false);
     expect(await exists(env.R2_BUCKET, key)).to.equal(false);
     expect((await ledgerOf(owner)).some((e) => e.id === `${id}_debit`)).to.equal(true);
@@ -152,7 +183,8 @@ describe("creation lifecycle and sweeper (in process)", () => {
     tasks.failing = true;
     const id = await submit(owner, "lost enqueue").finally(() => (tasks.failing = false));
     expect(tasks.take()).to.have.length(0);
-    const mine = () => tasks.tasks.filter((t) => (t.data as { creationId: string }).creationId === id);
+    const mine = () =>
+      tasks.tasks.filter((t) => (t.data as { creationId: string }).creationId === id);
     // Not yet stale: nothing happens to it.
     await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 });
     expect(mine()).to.have.length(0);
@@ -178,11 +210,14 @@ describe("creation lifecycle and sweeper (in process)", () => {
       ]);
       await drain(tasks, worker());
       const doc = (await db().collection("creations").doc(id).get()).data()!;
-      const refunds = (await ledgerOf(owner)).filter((e) => e.type === "refund" && e.details.creationId === id);
+      const refunds = (await ledgerOf(owner)).filter(
+        (e) => e.type === "refund" && e.details.creationId === id,
+      );
       expect(["failed", "draft"]).to.include(doc.status);
       expect(refunds.length).to.equal(doc.status === "failed" ? 1 : 0);
       expect(doc.refunded).to.equal(doc.status === "failed");
-      if (doc.status === "failed") expect(await exists(env.R2_BUCKET, `videos/${owner}/${id}.mp4`)).to.equal(false);
+      if (doc.status === "failed")
+        expect(await exists(env.R2_BUCKET, `videos/${owner}/${id}.mp4`)).to.equal(false);
     }
     const ledgerSum = (await ledgerOf(owner)).reduce((total, e) => total + e.amount, 0);
     expect(ledgerSum).to.equal(await balanceOf(owner));

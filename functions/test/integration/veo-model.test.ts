@@ -41,8 +41,9 @@ interface FakeVertex {
   stop(): Promise<void>;
 }
 const FAKE_MODULE = path.resolve(__dirname, "../../../fakes/vertex/server.ts");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- outside this tsconfig's rootDir
 const { startFakeVertex } = require(FAKE_MODULE) as {
-  startFakeVertex(o?: { port?: number }): Promise<FakeVertex>;
+  startFakeVertex: (o?: { port?: number }) => Promise<FakeVertex>;
 };
 
 const PROJECT = "demo-phoenix";

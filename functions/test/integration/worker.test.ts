@@ -37,9 +37,17 @@ const s3 = new S3Client({
   endpoint: process.env.R2_ENDPOINT,
   region: "auto",
   forcePathStyle: true,
-  credentials: { accessKeyId: process.env.R2_ACCESS_KEY_ID!, secretAccessKey: process.env.R2_SECRET_ACCESS_KEY! },
+  credentials: {
+    accessKeyId: process.env.R2_ACCESS_KEY_ID!,
+    secretAccessKey: process.env.R2_SECRET_ACCESS_KEY!,
+  },
 });
-const settings = { leaseSeconds: 30, pollIntervalSeconds: 0, maxAttempts: 4, mediaUrlTtlSeconds: 3600 };
+const settings = {
+  leaseSeconds: 30,
+  pollIntervalSeconds: 0,
+  maxAttempts: 4,
+  mediaUrlTtlSeconds: 3600,
+};
 
 /** Counts start() calls, so a test can prove no second paid generation happened. */
 function counting(model: VideoModel): VideoModel & { starts: number } {
@@ -71,12 +79,22 @@ describe("worker steps (in process, local model, S3 server)", () => {
   }
 
   it("takes a creation to draft with a playable MP4 of the requested shape, without holding a worker", async () => {
-    const { uid, creationId, ref } = await submitted("a paper boat on a pond", { aspectRatio: "16:9", duration: 4 });
+    const { uid, creationId, ref } = await submitted("a paper boat on a pond", {
+      aspectRatio: "16:9",
+      duration: 4,
+    });
     const model = local();
     const deliveries = await drain(tasks, { model, media, settings });
     const creation = (await ref.get()).data()!;
-    expect(creation).to.include({ status: "draft", progress: 1, modelUsed: "local-ffmpeg", mediaPath: `videos/${uid}/${creationId}.mp4` });
-    expect(creation.mediaUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/phoenix-media\/videos\/.+X-Amz-Signature=/);
+    expect(creation).to.include({
+      status: "draft",
+      progress: 1,
+      modelUsed: "local-ffmpeg",
+      mediaPath: `videos/${uid}/${creationId}.mp4`,
+    });
+    expect(creation.mediaUrl).to.match(
+      /^http:\/\/127\.0\.0\.1:\d+\/phoenix-media\/videos\/.+X-Amz-Signature=/,
+    );
     expect(creation.generationTime).to.be.a("number");
     expect(model.starts).to.equal(1);
     expect(deliveries.length, "several short steps, not one long one").to.be.at.least(2);
@@ -138,7 +156,10 @@ describe("worker crash recovery with Veo (fake Vertex AI endpoint)", () => {
   });
 
   it("a worker that dies after the operation started is resumed by the retry: exactly one start", async () => {
-    const auth = await createGoogleAuth({ credentials: fake.serviceAccount(), tokenUrl: `${fake.url}/token` });
+    const auth = await createGoogleAuth({
+      credentials: fake.serviceAccount(),
+      tokenUrl: `${fake.url}/token`,
+    });
     const veo = new VeoVideoModel({
       project: "demo-phoenix",
       apiEndpoint: fake.url,
@@ -148,7 +169,9 @@ describe("worker crash recovery with Veo (fake Vertex AI endpoint)", () => {
     });
     const uid = uniqueUid();
     await setBalance(uid, 100);
-    const { creationId } = await generateVideo(callableRequest({ prompt: "a crashing worker" }, uid));
+    const { creationId } = await generateVideo(
+      callableRequest({ prompt: "a crashing worker" }, uid),
+    );
     const [first] = tasks.take();
 
     // The first delivery starts the operation, then "dies": its poll never returns.

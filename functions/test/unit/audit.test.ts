@@ -24,16 +24,73 @@ describe("ledger audit", () => {
   });
 
   const planted: Array<[string, (input: AuditInput) => void]> = [
-    ["negative-balance", (i) => { i.users[0].tokenBalance = -1; }],
-    ["ledger-mismatch", (i) => { i.users[0].tokenBalance = 95; }],
-    ["spent-mismatch", (i) => { i.users[0].totalTokensSpent = 5; }],
-    ["debit-count", (i) => { i.ledger.push({ id: "x", userId: "u9", type: "video_generation", amount: -10, creationId: "c1" }); }],
-    ["refund-count", (i) => { i.ledger.push({ id: "y", userId: "u9", type: "refund", amount: 10, creationId: "c2" }); }],
-    ["refund-flag-mismatch", (i) => { i.creations[1].refunded = false; }],
-    ["refunded-but-delivered", (i) => { i.creations[0].refunded = true; }],
-    ["delivered-without-object", (i) => { i.objects = []; }],
-    ["object-without-creation", (i) => { i.objects.push("videos/u1/ghost.mp4"); }],
-    ["object-of-undelivered-creation", (i) => { i.creations[1].mediaPath = "videos/u1/c2.mp4"; i.objects.push("videos/u1/c2.mp4"); }],
+    [
+      "negative-balance",
+      (i) => {
+        i.users[0].tokenBalance = -1;
+      },
+    ],
+    [
+      "ledger-mismatch",
+      (i) => {
+        i.users[0].tokenBalance = 95;
+      },
+    ],
+    [
+      "spent-mismatch",
+      (i) => {
+        i.users[0].totalTokensSpent = 5;
+      },
+    ],
+    [
+      "debit-count",
+      (i) => {
+        i.ledger.push({
+          id: "x",
+          userId: "u9",
+          type: "video_generation",
+          amount: -10,
+          creationId: "c1",
+        });
+      },
+    ],
+    [
+      "refund-count",
+      (i) => {
+        i.ledger.push({ id: "y", userId: "u9", type: "refund", amount: 10, creationId: "c2" });
+      },
+    ],
+    [
+      "refund-flag-mismatch",
+      (i) => {
+        i.creations[1].refunded = false;
+      },
+    ],
+    [
+      "refunded-but-delivered",
+      (i) => {
+        i.creations[0].refunded = true;
+      },
+    ],
+    [
+      "delivered-without-object",
+      (i) => {
+        i.objects = [];
+      },
+    ],
+    [
+      "object-without-creation",
+      (i) => {
+        i.objects.push("videos/u1/ghost.mp4");
+      },
+    ],
+    [
+      "object-of-undelivered-creation",
+      (i) => {
+        i.creations[1].mediaPath = "videos/u1/c2.mp4";
+        i.objects.push("videos/u1/c2.mp4");
+      },
+    ],
   ];
   for (const [kind, plant] of planted) {
     it(`reports a planted ${kind}`, () => {

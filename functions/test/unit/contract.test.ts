@@ -73,8 +73,15 @@ describe("generateVideo input contract", () => {
   });
 
   it("grantTokens needs a positive whole amount and a reason", () => {
-    expect(grantTokensInput.safeParse({ userId: "u1", amount: 5, reason: "support" }).success).to.equal(true);
-    for (const bad of [{ userId: "u1", amount: 0, reason: "r" }, { userId: "u1", amount: 1.5, reason: "r" }, { userId: "", amount: 1, reason: "r" }, { userId: "u1", amount: 1 }]) {
+    expect(
+      grantTokensInput.safeParse({ userId: "u1", amount: 5, reason: "support" }).success,
+    ).to.equal(true);
+    for (const bad of [
+      { userId: "u1", amount: 0, reason: "r" },
+      { userId: "u1", amount: 1.5, reason: "r" },
+      { userId: "", amount: 1, reason: "r" },
+      { userId: "u1", amount: 1 },
+    ]) {
       expect(grantTokensInput.safeParse(bad).success, JSON.stringify(bad)).to.equal(false);
     }
   });

@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { creationIdFor, decideAdmission, requestHashOf, type AdmissionFacts } from "../../src/domain/admission";
+import {
+  creationIdFor,
+  decideAdmission,
+  requestHashOf,
+  type AdmissionFacts,
+} from "../../src/domain/admission";
 import { canCancel, canTransition, isActive, Progress } from "../../src/domain/creation-state";
 import { newCreation, type Creation } from "../../src/domain/creation";
 import { debitEntry, refundEntry } from "../../src/domain/ledger";
@@ -18,7 +23,10 @@ describe("pricing", () => {
       [4, "1080p", true, 12],
     ];
     for (const [duration, resolution, generateAudio, cost] of table) {
-      expect(priceOf({ duration, resolution, generateAudio }), `${duration}s ${resolution} audio=${generateAudio}`).to.equal(cost);
+      expect(
+        priceOf({ duration, resolution, generateAudio }),
+        `${duration}s ${resolution} audio=${generateAudio}`,
+      ).to.equal(cost);
     }
   });
 });
@@ -34,8 +42,10 @@ describe("admission decision", () => {
     maxActiveJobs: 3,
     ...over,
   });
-  it("accepts when balance and job cap allow", () => expect(decideAdmission(facts()).outcome).to.equal("accept"));
-  it("accepts a balance exactly equal to the cost", () => expect(decideAdmission(facts({ balance: 10 })).outcome).to.equal("accept"));
+  it("accepts when balance and job cap allow", () =>
+    expect(decideAdmission(facts()).outcome).to.equal("accept"));
+  it("accepts a balance exactly equal to the cost", () =>
+    expect(decideAdmission(facts({ balance: 10 })).outcome).to.equal("accept"));
   it("rejects a short balance with required and balance", () => {
     expect(decideAdmission(facts({ balance: 9 }))).to.deep.equal({
       outcome: "reject",
@@ -49,7 +59,9 @@ describe("admission decision", () => {
   });
   it("replays the same request without charging, even when broke or busy", () => {
     const existing = { userId: "u1", requestHash: "h1" };
-    expect(decideAdmission(facts({ existing, balance: 0, activeJobs: 3 })).outcome).to.equal("replay");
+    expect(decideAdmission(facts({ existing, balance: 0, activeJobs: 3 })).outcome).to.equal(
+      "replay",
+    );
   });
   it("refuses a reused key with other parameters", () => {
     const decision = decideAdmission(facts({ existing: { userId: "u1", requestHash: "other" } }));
@@ -68,7 +80,14 @@ describe("creation state machine", () => {
   it("never leaves an end state except draft -> published", () => {
     expect(canTransition("draft", "published")).to.equal(true);
     for (const end of ["published", "failed", "cancelled"] as const) {
-      for (const to of ["pending", "processing", "draft", "published", "failed", "cancelled"] as const) {
+      for (const to of [
+        "pending",
+        "processing",
+        "draft",
+        "published",
+        "failed",
+        "cancelled",
+      ] as const) {
         expect(canTransition(end, to), `${end}->${to}`).to.equal(false);
       }
     }
@@ -89,16 +108,31 @@ describe("creation state machine", () => {
 
 describe("worker claim decision", () => {
   const creation = (over: Partial<Creation> = {}): Creation => ({
-    ...newCreation("u1", { prompt: "p", aspectRatio: "9:16", duration: 8, resolution: "720p", generateAudio: false }, 10, "h"),
+    ...newCreation(
+      "u1",
+      { prompt: "p", aspectRatio: "9:16", duration: 8, resolution: "720p", generateAudio: false },
+      10,
+      "h",
+    ),
     ...over,
   });
   const now = 1_000_000;
-  it("claims a pending creation", () => expect(decideClaim(creation(), 0, now).outcome).to.equal("claim"));
+  it("claims a pending creation", () =>
+    expect(decideClaim(creation(), 0, now).outcome).to.equal("claim"));
   it("skips missing, finished and stale work", () => {
     expect(decideClaim(null, 0, now)).to.deep.equal({ outcome: "skip", why: "missing" });
-    expect(decideClaim(creation({ status: "draft" }), 0, now)).to.deep.equal({ outcome: "skip", why: "finished" });
-    expect(decideClaim(creation({ status: "failed" }), 3, now)).to.deep.equal({ outcome: "skip", why: "finished" });
-    expect(decideClaim(creation({ status: "processing", workerStep: 2 }), 1, now)).to.deep.equal({ outcome: "skip", why: "stale" });
+    expect(decideClaim(creation({ status: "draft" }), 0, now)).to.deep.equal({
+      outcome: "skip",
+      why: "finished",
+    });
+    expect(decideClaim(creation({ status: "failed" }), 3, now)).to.deep.equal({
+      outcome: "skip",
+      why: "finished",
+    });
+    expect(decideClaim(creation({ status: "processing", workerStep: 2 }), 1, now)).to.deep.equal({
+      outcome: "skip",
+      why: "stale",
+    });
   });
   it("reports a live lease as busy and takes over an expired one", () => {
     const held = creation({ status: "processing", leaseOwner: "x", leaseExpiresAtMs: now + 1 });
@@ -114,8 +148,16 @@ describe("worker claim decision", () => {
 describe("ledger entries", () => {
   it("derive their ids from the creation, so a second debit or refund cannot be written", () => {
     const c = { id: "c1", userId: "u1", cost: 10, prompt: "x".repeat(300) };
-    expect(debitEntry(c)).to.deep.include({ id: "c1_debit", type: "video_generation", amount: -10 });
+    expect(debitEntry(c)).to.deep.include({
+      id: "c1_debit",
+      type: "video_generation",
+      amount: -10,
+    });
     expect((debitEntry(c).details.prompt as string).length).to.equal(100);
-    expect(refundEntry(c, "policy")).to.deep.include({ id: "c1_refund", type: "refund", amount: 10 });
+    expect(refundEntry(c, "policy")).to.deep.include({
+      id: "c1_refund",
+      type: "refund",
+      amount: 10,
+    });
   });
 });
