@@ -16,6 +16,7 @@ export class ProgressView {
   private status: string | undefined;
   private drawn = false;
   private lastQuarter = -1;
+  private retries = 0;
   private readonly started = Date.now();
 
   constructor(
@@ -28,9 +29,14 @@ export class ProgressView {
     if (creation.status !== this.status) {
       this.clearBar();
       const from = this.status ? `${this.status} → ` : "";
-      const retry = creation.retryCount ? ` (attempt ${creation.retryCount + 1})` : "";
-      this.out.write(`  ● ${from}${creation.status}${retry}  at ${elapsed}\n`);
+      this.out.write(`  ● ${from}${creation.status}  at ${elapsed}\n`);
       this.status = creation.status;
+    }
+    // A retry keeps the status; say why the previous attempt failed.
+    if ((creation.retryCount ?? 0) > this.retries) {
+      this.retries = creation.retryCount;
+      this.clearBar();
+      this.out.write(`  ↻ attempt ${this.retries + 1} (previous: ${creation.lastError ?? "failed"})  at ${elapsed}\n`);
     }
     const progress = creation.progress ?? 0;
     if (this.live) {

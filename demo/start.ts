@@ -5,7 +5,15 @@
 // [[permanent]]) ended refunded; 1 anything else (unexpected failure, missing refund,
 // timeout, stack problem); 2 bad options or input; 130 interrupted.
 import path from "node:path";
-import { generateVideo, isInsufficientTokens, isInvalidArgument, waitForEnd, type CreationSnapshot } from "../client";
+import {
+  generateVideo,
+  generateVideoInput,
+  isInsufficientTokens,
+  isInvalidArgument,
+  validate,
+  waitForEnd,
+  type CreationSnapshot,
+} from "../client";
 import { REPO_ROOT } from "../stack/config";
 import { signUpDemoUser, waitForBalance } from "./account";
 import { asksForFailure, parseDemoArgs, UsageError, USAGE } from "./args";
@@ -37,6 +45,13 @@ async function main(): Promise<number> {
   if (args.help) {
     say(USAGE);
     return 0;
+  }
+  // Bad input fails here, before anything starts (the call validates again).
+  try {
+    validate(generateVideoInput, args.input);
+  } catch (err) {
+    if (isInvalidArgument(err)) throw new DemoFailure(`invalid ${err.details.fields.join(", ")}\n\n${USAGE}`, 2);
+    throw err;
   }
   say("Phoenix video engine — local demo (Ctrl-C to stop)");
   const abort = new AbortController();
@@ -81,7 +96,7 @@ async function reportOutcome(end: CreationSnapshot, prompt: string): Promise<num
   if (end.status === "draft" || end.status === "published") {
     if (!end.mediaUrl) throw new DemoFailure(`creation ${end.id} is ${end.status} without a mediaUrl`);
     const { file, bytes } = await downloadVideo(end.mediaUrl, OUT_DIR, end.id);
-    const took = end.generationTime != null ? `, generated in ${(end.generationTime / 1000).toFixed(1)}s` : "";
+    const took = end.generationTime != null ? `, generated in ${end.generationTime}s` : "";
     say(`✔ saved ${path.relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB, ${end.modelUsed ?? "?"}${took})`);
     return 0;
   }
