@@ -1,10 +1,15 @@
 /** What every callable does at its edge: auth, input validation, and safe error mapping. */
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
+import { enforceAppCheck } from "../config/params";
 import { invalidFields } from "../contract";
 import { logs } from "../logs";
 
 export function requireUser(request: CallableRequest<unknown>): string {
+  // `request.app` is set only for a verified App Check token (off on the local stack).
+  if (enforceAppCheck.value() && !request.app) {
+    throw new HttpsError("unauthenticated", "This app could not be verified (App Check).");
+  }
   const uid = request.auth?.uid;
   if (!uid) throw new HttpsError("unauthenticated", "Sign in to use this function.");
   return uid;
