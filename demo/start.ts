@@ -39,6 +39,10 @@ class DemoFailure extends Error {
 
 let demoStack: DemoStack | undefined;
 let client: ClientSdk | undefined;
+let interrupted = false;
+/** While the stack starts, Ctrl-C aborts the start and main() cleans up (startStack stops what it began). */
+let stackStarting = false;
+let shuttingDown: Promise<void> | undefined;
 
 async function main(): Promise<number> {
   const args = parseDemoArgs(process.argv.slice(2));
@@ -57,7 +61,8 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   onInterrupt(abort);
 
-  demoStack = await ensureStack(abort.signal, say);
+  stackStarting = true;
+  demoStack = await ensureStack(abort.signal, say).finally(() => (stackStarting = false));
   say(`✔ local stack ${demoStack.started ? "started" : "reused (already running)"} at ${since()}`);
   const crashed = demoStack.stack.crashed.then((message) => Promise.reject(new DemoFailure(message)));
   crashed.catch(() => undefined); // observed by the races below
@@ -141,13 +146,21 @@ function onInterrupt(abort: AbortController): void {
     process.on(sig, () => {
       if (++count > 1) process.exit(130);
       say(`\n${sig}: stopping…`);
+      interrupted = true;
       abort.abort();
+      if (stackStarting) return;
       void shutdown().finally(() => process.exit(130));
     });
   }
 }
 
-async function shutdown(): Promise<void> {
+/** Once only: the signal handler and the end of main() may both ask for it. */
+function shutdown(): Promise<void> {
+  shuttingDown ??= closeAll();
+  return shuttingDown;
+}
+
+async function closeAll(): Promise<void> {
   await client?.close().catch(() => undefined);
   client = undefined;
   const current = demoStack;
@@ -171,11 +184,13 @@ function failureMessage(err: unknown): { message: string; code: number } {
 
 main()
   .catch((err: unknown) => {
+    // After Ctrl-C, errors are the echo of closing the SDK and the stack: not worth showing.
+    if (interrupted) return 130;
     const { message, code } = failureMessage(err);
     console.error(`✖ ${message}`);
     return code;
   })
   .then(async (code) => {
     await shutdown();
-    process.exit(code);
+    process.exit(interrupted ? 130 : code);
   });
