@@ -132,7 +132,8 @@ describe("firestore.indexes.json (offline check)", () => {
     "a user's creations newest first": index("creations", ["userId", "ASCENDING"], ["createdAt", "DESCENDING"]),
     "a user's ledger newest first": index("transactions", ["userId", "ASCENDING"], ["timestamp", "DESCENDING"]),
     "the public feed newest first": index("creations", ["status", "ASCENDING"], ["publishedAt", "DESCENDING"]),
-    "sweeper: pending older than t": index("creations", ["status", "ASCENDING"], ["createdAt", "ASCENDING"]),
+    "generateVideo: a user's unfinished jobs": index("creations", ["userId", "ASCENDING"], ["status", "ASCENDING"]),
+    "sweeper: pending (or processing past the hard limit) older than t": index("creations", ["status", "ASCENDING"], ["createdAt", "ASCENDING"]),
     "sweeper: processing not updated since t": index("creations", ["status", "ASCENDING"], ["updatedAt", "ASCENDING"]),
   };
 
