@@ -25,6 +25,10 @@ export const generateVideo = onCall(callable, async (request) =>
   (await import("./handlers/generate-video")).generateVideo(request),
 );
 
+export const healthCheck = onCall(callable, async () =>
+  (await import("./handlers/health")).healthCheck(),
+);
+
 export const grantTokens = onCall(callable, async (request) =>
   (await import("./handlers/grant-tokens")).grantTokens(request),
 );

@@ -4,7 +4,7 @@
  */
 import { FieldValue, type DocumentReference, type Transaction } from "firebase-admin/firestore";
 import { decideAdmission, type Admission } from "../domain/admission";
-import { ACTIVE_STATUSES, isEnd } from "../domain/creation-state";
+import { ACTIVE_STATUSES, canDelete, isEnd } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { debitEntry, refundEntry } from "../domain/ledger";
 import { decideClaim, type Claim } from "../domain/worker-step";
@@ -171,6 +171,33 @@ export async function finishCreation(
     leaseExpiresAtMs: null,
     error: null,
     completedAt: FieldValue.serverTimestamp(),
+  });
+}
+
+/** draft -> published. True when it is published now (a repeat is harmless). */
+export async function markPublished(creationId: string, mediaUrl: string): Promise<boolean> {
+  return firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (creation?.status === "published") return true;
+    if (creation?.status !== "draft") return false;
+    tx.update(creationRef(creationId), {
+      status: "published",
+      mediaUrl,
+      publishedAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    return true;
+  });
+}
+
+/** Deletes a creation that has ended. True when it is gone now; the ledger keeps its entries. */
+export async function deleteIfFinished(creationId: string): Promise<boolean> {
+  return firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (!creation) return true;
+    if (!canDelete(creation.status)) return false;
+    tx.delete(creationRef(creationId));
+    return true;
   });
 }
 

@@ -3,7 +3,6 @@
  * has not started generating, delete a finished one, get a fresh media link. Someone else's
  * creation is reported as not found, so ids reveal nothing.
  */
-import { FieldValue } from "firebase-admin/firestore";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import {
   creationRefInput,
@@ -16,8 +15,12 @@ import {
 import { canCancel, canDelete } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
-import { getCreation, refundCreation } from "../adapters/creation-store";
-import { collections, firestore } from "../adapters/firebase";
+import {
+  deleteIfFinished,
+  getCreation,
+  markPublished,
+  refundCreation,
+} from "../adapters/creation-store";
 import type { MediaStore } from "../adapters/media-store";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
@@ -53,20 +56,7 @@ export async function publishCreation(
       throw wrongState("Only a draft can be published.", creation.status);
     const media = await deps.media();
     const mediaUrl = await media.publish(creation.mediaPath); // a repeat copies the same bytes again: harmless
-    const published = await firestore().runTransaction(async (tx) => {
-      const ref = firestore().collection(collections.creations).doc(id);
-      const now = await tx.get(ref);
-      const status = now.get("status") as string | undefined;
-      if (status === "published") return true;
-      if (status !== "draft") return false;
-      tx.update(ref, {
-        status: "published",
-        mediaUrl,
-        publishedAt: FieldValue.serverTimestamp(),
-        updatedAt: FieldValue.serverTimestamp(),
-      });
-      return true;
-    });
+    const published = await markPublished(id, mediaUrl);
     if (!published) throw wrongState("The creation changed while publishing.", "changed");
     return { creationId: id, status: "published", mediaUrl };
   });
@@ -113,14 +103,7 @@ export async function deleteCreation(
       );
     // Objects first: if the document delete then fails, a retry finds the document and finishes.
     if (creation.mediaPath) await (await deps.media()).remove(creation.mediaPath);
-    const deleted = await firestore().runTransaction(async (tx) => {
-      const ref = firestore().collection(collections.creations).doc(id);
-      const now = await tx.get(ref);
-      if (!now.exists) return true;
-      if (!canDelete(now.get("status") as Creation["status"])) return false;
-      tx.delete(ref);
-      return true;
-    });
+    const deleted = await deleteIfFinished(id);
     if (!deleted) throw wrongState("The creation changed while deleting.", "changed");
     return { creationId: id, deleted: true };
   });

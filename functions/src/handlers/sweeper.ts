@@ -28,30 +28,19 @@ export async function sweepCreations(
   thresholds: SweepThresholds,
   nowMs = Date.now(),
 ): Promise<SweepReport> {
-  const db = firestore();
-  const creations = db.collection(collections.creations);
-  const staleCutoff = Timestamp.fromMillis(nowMs - thresholds.staleAfterMs);
-  const hardCutoff = Timestamp.fromMillis(nowMs - thresholds.hardLimitMs);
+  const creations = firestore().collection(collections.creations);
+  const olderThan = (status: string, field: string, ms: number) =>
+    creations
+      .where("status", "==", status)
+      .where(field, "<", Timestamp.fromMillis(nowMs - ms))
+      .orderBy(field)
+      .limit(BATCH)
+      .get();
   const found = await Promise.all([
-    creations
-      .where("status", "==", "pending")
-      .where("createdAt", "<", staleCutoff)
-      .orderBy("createdAt")
-      .limit(BATCH)
-      .get(),
-    creations
-      .where("status", "==", "processing")
-      .where("updatedAt", "<", staleCutoff)
-      .orderBy("updatedAt")
-      .limit(BATCH)
-      .get(),
+    olderThan("pending", "createdAt", thresholds.staleAfterMs),
+    olderThan("processing", "updatedAt", thresholds.staleAfterMs),
     // Busy but never finishing (a render that polls forever): only the hard limit ends it.
-    creations
-      .where("status", "==", "processing")
-      .where("createdAt", "<", hardCutoff)
-      .orderBy("createdAt")
-      .limit(BATCH)
-      .get(),
+    olderThan("processing", "createdAt", thresholds.hardLimitMs),
   ]);
   const ids = new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)));
   const report: SweepReport = { examined: 0, reEnqueued: 0, refunded: 0 };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { HttpsError } from "firebase-functions/v2/https";
+import { errorCode } from "../helpers/errors";
 import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
 import type { TaskRecorder } from "../helpers/task-recorder";
 
@@ -8,16 +8,6 @@ import { grantTokens } from "../../src/handlers/grant-tokens";
 import { generateVideo } from "../../src/handlers/generate-video";
 import { welcomeUser } from "../../src/handlers/welcome-user";
 import { balanceOf, db, ledgerOf, setBalance } from "../helpers/firestore";
-
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (err) {
-    if (err instanceof HttpsError) return err.code;
-    throw err;
-  }
-}
 
 describe("welcome grant and admin grants", () => {
   let tasks: TaskRecorder;
@@ -56,16 +46,18 @@ describe("welcome grant and admin grants", () => {
     const uid = uniqueUid("grantee");
     await setBalance(uid, 10);
     const data = { userId: uid, amount: 25, reason: "support credit" };
-    expect(await code(grantTokens(callableRequest(data)))).to.equal("unauthenticated");
-    expect(await code(grantTokens(callableRequest(data, uniqueUid("user"))))).to.equal(
+    expect(await errorCode(grantTokens(callableRequest(data)))).to.equal("unauthenticated");
+    expect(await errorCode(grantTokens(callableRequest(data, uniqueUid("user"))))).to.equal(
       "permission-denied",
     );
     const admin = uniqueUid("admin");
     expect(
-      await code(grantTokens(callableRequest({ ...data, amount: -5 }, admin, { admin: true }))),
+      await errorCode(
+        grantTokens(callableRequest({ ...data, amount: -5 }, admin, { admin: true })),
+      ),
     ).to.equal("invalid-argument");
     expect(
-      await code(
+      await errorCode(
         grantTokens(
           callableRequest({ ...data, userId: uniqueUid("ghost") }, admin, { admin: true }),
         ),

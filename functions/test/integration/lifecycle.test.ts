@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
-import { HttpsError } from "firebase-functions/v2/https";
+import { errorCode } from "../helpers/errors";
 import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
 import type { TaskRecorder } from "../helpers/task-recorder";
 
@@ -42,16 +42,6 @@ const worker = () => ({
   settings: { leaseSeconds: 30, pollIntervalSeconds: 0, maxAttempts: 4, mediaUrlTtlSeconds: 600 },
 });
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (err) {
-    if (err instanceof HttpsError) return err.code;
-    throw err;
-  }
-}
-
 async function exists(bucket: string, key: string): Promise<boolean> {
   try {
     await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -82,8 +72,12 @@ describe("creation lifecycle and sweeper (in process)", () => {
     await setBalance(owner, 100);
     const id = await draftFor(owner);
     const ref = { creationId: id };
-    expect(await code(publishCreation(callableRequest(ref), deps))).to.equal("unauthenticated");
-    expect(await code(publishCreation(callableRequest(ref, other), deps))).to.equal("not-found");
+    expect(await errorCode(publishCreation(callableRequest(ref), deps))).to.equal(
+      "unauthenticated",
+    );
+    expect(await errorCode(publishCreation(callableRequest(ref, other), deps))).to.equal(
+      "not-found",
+    );
     const result = await publishCreation(callableRequest(ref, owner), deps);
     expect(result).to.include({ creationId: id, status: "published" });
     expect(result.mediaUrl).to.equal(`${env.R2_PUBLIC_URL}/videos/${owner}/${id}.mp4`);
@@ -103,13 +97,13 @@ describe("creation lifecycle and sweeper (in process)", () => {
     const failed = await submit(owner, "nope [[permanent]]");
     await drain(tasks, worker());
     expect(
-      await code(publishCreation(callableRequest({ creationId: failed }, owner), deps)),
+      await errorCode(publishCreation(callableRequest({ creationId: failed }, owner), deps)),
     ).to.equal("failed-precondition");
     const draft = await draftFor(owner);
     expect(
-      await code(getMediaUrl(callableRequest({ creationId: draft }, uniqueUid("x")), deps)),
+      await errorCode(getMediaUrl(callableRequest({ creationId: draft }, uniqueUid("x")), deps)),
     ).to.equal("not-found");
-    expect(await code(getMediaUrl(callableRequest({ creationId: draft }), deps))).to.equal(
+    expect(await errorCode(getMediaUrl(callableRequest({ creationId: draft }), deps))).to.equal(
       "unauthenticated",
     );
     const link = await getMediaUrl(callableRequest({ creationId: draft }, owner), deps);
@@ -125,8 +119,8 @@ describe("creation lifecycle and sweeper (in process)", () => {
     const id = await submit(owner);
     const [task] = tasks.take();
     const ref = { creationId: id };
-    expect(await code(cancelCreation(callableRequest(ref)))).to.equal("unauthenticated");
-    expect(await code(cancelCreation(callableRequest(ref, other)))).to.equal("not-found");
+    expect(await errorCode(cancelCreation(callableRequest(ref)))).to.equal("unauthenticated");
+    expect(await errorCode(cancelCreation(callableRequest(ref, other)))).to.equal("not-found");
     expect(await cancelCreation(callableRequest(ref, owner))).to.deep.equal({
       creationId: id,
       status: "cancelled",
@@ -143,9 +137,9 @@ describe("creation lifecycle and sweeper (in process)", () => {
     expect((await ledgerOf(owner)).filter((e) => e.type === "refund")).to.have.length(1);
     // Once generating, cancel is refused: the model cannot be stopped and still bills.
     const started = await draftFor(owner);
-    expect(await code(cancelCreation(callableRequest({ creationId: started }, owner)))).to.equal(
-      "failed-precondition",
-    );
+    expect(
+      await errorCode(cancelCreation(callableRequest({ creationId: started }, owner))),
+    ).to.equal("failed-precondition");
   });
 
   it("delete: owner only, finished only; removes the object and the document, keeps the ledger", async () => {
@@ -155,15 +149,15 @@ describe("creation lifecycle and sweeper (in process)", () => {
     const key = `videos/${owner}/${id}.mp4`;
     const pending = await submit(owner);
     expect(
-      await code(deleteCreation(callableRequest({ creationId: pending }, owner), deps)),
+      await errorCode(deleteCreation(callableRequest({ creationId: pending }, owner), deps)),
     ).to.equal("failed-precondition");
     tasks.take();
-    expect(await code(deleteCreation(callableRequest({ creationId: id }), deps))).to.equal(
+    expect(await errorCode(deleteCreation(callableRequest({ creationId: id }), deps))).to.equal(
       "unauthenticated",
     );
-    expect(await code(deleteCreation(callableRequest({ creationId: id }, other), deps))).to.equal(
-      "not-found",
-    );
+    expect(
+      await errorCode(deleteCreation(callableRequest({ creationId: id }, other), deps)),
+    ).to.equal("not-found");
     expect(await deleteCreation(callableRequest({ creationId: id }, owner), deps)).to.deep.equal({
       creationId: id,
       deleted: true,
