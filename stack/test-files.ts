@@ -15,13 +15,13 @@ export interface Tier {
 }
 
 export const TIERS: Tier[] = [
-  { name: "unit", roots: ["functions/test/unit", "checks"], stack: "none" },
+  { name: "unit", roots: ["functions/test/unit", "checks", "client/test", "bench/test"], stack: "none" },
   {
     name: "integration",
     roots: ["firestore-standin/test", "functions/test/integration"],
     stack: "data",
   },
-  { name: "e2e", roots: ["functions/test/e2e"], stack: "full" },
+  { name: "e2e", roots: ["functions/test/e2e", "client/e2e"], stack: "full" },
   { name: "reliability", roots: ["reliability"], stack: "full" },
 ];
 

@@ -1,0 +1,98 @@
+// The app's view: the Firebase JS client SDK and the typed client module against the
+// emulators — httpsCallable to submit, onSnapshot to follow, typed errors to branch on.
+import { expect } from "chai";
+import { createUserWithEmailAndPassword } from "firebase/auth";
+import { doc, onSnapshot } from "firebase/firestore";
+import { connectClient, type ClientSdk } from "../../demo/firebase-client";
+import {
+  cancelCreation,
+  deleteCreation,
+  generateVideo,
+  getMediaUrl,
+  isInsufficientTokens,
+  isInvalidArgument,
+  isNotFound,
+  isTooManyActiveJobs,
+  isWrongState,
+  publishCreation,
+  waitForEnd,
+  type CreationSnapshot,
+} from "../index";
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("e2e: the typed client module over the Firebase JS SDK", function () {
+  this.timeout(120_000);
+  let client: ClientSdk;
+
+  before(async () => {
+    client = connectClient();
+    const email = `client-${Date.now()}@phoenix.test`;
+    await createUserWithEmailAndPassword(client.auth, email, "password-123");
+    const uid = client.auth.currentUser!.uid;
+    // The sign-up trigger writes the welcome balance; a document listener sees it arrive.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no welcome balance within 30 s")), 30_000);
+      const stop = onSnapshot(doc(client.db, "users", uid), (snap) => {
+        if (snap.exists()) {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        }
+      });
+    });
+  });
+  after(() => client.close());
+
+  it("submits, follows the creation to draft, publishes, links and deletes it", async () => {
+    const { creationId, cost, balance } = await generateVideo(client.functions, {
+      prompt: "a kite over the dunes",
+      duration: 4,
+    });
+    expect({ cost, balance }).to.deep.equal({ cost: 5, balance: 95 });
+    const seen: string[] = [];
+    const done = await waitForEnd(client.db, creationId, {
+      timeoutMs: 90_000,
+      onChange: (c: CreationSnapshot | null) => c && seen.push(c.status),
+    });
+    expect(done?.status).to.equal("draft");
+    expect(seen.at(-1)).to.equal("draft");
+
+    const link = await getMediaUrl(client.functions, { creationId });
+    expect((await fetch(link.mediaUrl)).status).to.equal(200);
+    expect(isWrongState(await failure(cancelCreation(client.functions, { creationId })))).to.equal(true);
+
+    const published = await publishCreation(client.functions, { creationId });
+    expect(published.status).to.equal("published");
+    expect((await fetch(published.mediaUrl)).status).to.equal(200);
+
+    expect(await deleteCreation(client.functions, { creationId })).to.deep.equal({ creationId, deleted: true });
+    expect(isNotFound(await failure(getMediaUrl(client.functions, { creationId })))).to.equal(true);
+  });
+
+  it("gives typed errors clients can branch on", async () => {
+    const invalid = await failure(generateVideo(client.functions, { prompt: "" }));
+    expect(isInvalidArgument(invalid) && invalid.details.fields).to.deep.equal(["prompt"]);
+    // 95 tokens left, 23 per video: the active-job cap (3) refuses two of five at once.
+    const expensive = { prompt: "long and loud", resolution: "1080p", generateAudio: true } as const;
+    const burst = await Promise.allSettled(
+      Array.from({ length: 5 }, () => generateVideo(client.functions, expensive)),
+    );
+    const accepted = burst.flatMap((r) => (r.status === "fulfilled" ? [r.value.creationId] : []));
+    const refused = burst.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(accepted).to.have.length(3);
+    expect(refused.every(isTooManyActiveJobs)).to.equal(true);
+    for (const id of accepted) await waitForEnd(client.db, id, { timeoutMs: 90_000 });
+    // 95 - 3 x 23 = 26 left: one more fits, the next one does not.
+    await generateVideo(client.functions, expensive);
+    const broke = await failure(generateVideo(client.functions, expensive));
+    expect(isInsufficientTokens(broke) && broke.details).to.deep.include({ required: 23, balance: 3 });
+  });
+});
