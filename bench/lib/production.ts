@@ -1,0 +1,40 @@
+// Production settings are the params' declared defaults (functions/src/config/params.ts);
+// the local stack overrides some of them in functions/.env.demo-phoenix.
+import * as params from "../../functions/src/config/params";
+
+type Param = { name: string; options?: { default?: unknown } };
+
+export function productionDefault(param: unknown): number {
+  const value = (param as Param).options?.default;
+  if (typeof value !== "number") throw new Error(`${(param as Param).name} has no numeric default`);
+  return value;
+}
+
+export const PRODUCTION = {
+  pollIntervalSeconds: productionDefault(params.pollIntervalSeconds),
+  leaseSeconds: productionDefault(params.leaseSeconds),
+  maxAttempts: productionDefault(params.taskMaxAttempts),
+  mediaUrlTtlSeconds: productionDefault(params.mediaUrlTtlSeconds),
+  startMaxConcurrent: productionDefault(params.startMaxConcurrent),
+} as const;
+
+/** The start and poll queues' rate limits, as functions/src/index.ts binds them. */
+export const QUEUE_RATES = {
+  /** START_RATE_PROFILE=veo-quota: Veo's ~10 starts per minute per project. */
+  startVeoQuotaPerSecond: 10 / 60,
+  /** START_RATE_PROFILE=unthrottled (the local model). */
+  startUnthrottledPerSecond: 50,
+  poll: { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 50 },
+} as const;
+
+/** A local override next to its production value, e.g. for the README. */
+export function localOverrides(): Array<{ name: string; local: string; production: string }> {
+  const out: Array<{ name: string; local: string; production: string }> = [];
+  for (const param of Object.values(params) as Param[]) {
+    const local = process.env[param.name];
+    const production = param.options?.default;
+    if (local !== undefined && production !== undefined && String(production) !== local)
+      out.push({ name: param.name, local, production: String(production) });
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+// The bench's view of the local stack: the Cloud Tasks emulator's queue settings (changed
+// at run time, so one emulator start serves every profile), resets, and signed-up users.
+import { firestore } from "../../functions/src/adapters/firebase";
+import { HOST, PORTS, PROJECT_ID } from "../../stack/config";
+import { clearAuthUsers, createUser, resetFirestore } from "../../functions/test/helpers/emulators";
+import type { TestUser } from "../../functions/test/helpers/emulators";
+import { waitFor } from "../../functions/test/helpers/wait";
+
+const REGION = "us-central1";
+
+/** The Admin SDK the functions use (firebase-admin is a dependency of functions/ only). */
+export const db = firestore;
+
+export interface QueueLimits {
+  maxConcurrentDispatches: number;
+  maxDispatchesPerSecond: number;
+}
+
+/**
+ * Re-registers a task-queue function's queue with the Cloud Tasks emulator, as the Functions
+ * emulator does at start, with other rate limits. The emulator replaces the queue: tasks
+ * still waiting in it are dropped. maxConcurrentDispatches 0 holds every task.
+ */
+export async function setQueueLimits(queue: string, limits: QueueLimits): Promise<void> {
+  const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  const body = {
+    retryConfig: {
+      maxAttempts: env("TASK_MAX_ATTEMPTS", 4),
+      minBackoffSeconds: env("TASK_MIN_BACKOFF_SECONDS", 1),
+      maxBackoffSeconds: env("TASK_MAX_BACKOFF_SECONDS", 4),
+      maxDoublings: 2,
+    },
+    rateLimits: limits,
+    defaultUri: `http://${HOST}:${PORTS.functions}/${PROJECT_ID}/${REGION}/${queue}`,
+  };
+  const res = await fetch(
+    `http://${HOST}:${PORTS.tasks}/projects/${PROJECT_ID}/locations/${REGION}/queues/${queue}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    },
+  );
+  if (!res.ok) throw new Error(`queue ${queue}: HTTP ${res.status} ${await res.text()}`);
+}
+
+export async function resetState(): Promise<void> {
+  await resetFirestore();
+  await clearAuthUsers();
+}
+
+/** Signs up `count` users and waits until the sign-up trigger has written all their documents. */
+export async function signedUpUsers(count: number, parallel = 8): Promise<TestUser[]> {
+  const users: TestUser[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) {
+        next++;
+        users.push(await createUser());
+      }
+    }),
+  );
+  const pending = new Set(users.map((u) => u.uid));
+  await waitFor(
+    async () => {
+      const snap = await db().collection("users").get();
+      for (const doc of snap.docs) pending.delete(doc.id);
+      return pending.size === 0;
+    },
+    { timeoutMs: 10 * 60_000, intervalMs: 500, what: `${count} users' welcome documents` },
+  );
+  return users;
+}

@@ -1,0 +1,152 @@
+// Turns the measured figures into the table's rows, each next to its baseline and goal.
+import type { ColdStartResult } from "./measure/cold-start";
+import type { StreamingResult } from "./measure/streaming-memory";
+import type { LatencyLevel } from "./measure/submission";
+import type { ThroughputRun } from "./measure/throughput";
+import type { WorkerCostResult } from "./measure/worker-cost";
+import { formatPercent, formatRatio, formatSpread, ratio } from "./lib/stats";
+import { met, type Row } from "./lib/table";
+
+export interface Figures {
+  submission?: LatencyLevel[];
+  coldStart?: ColdStartResult;
+  workerCost?: WorkerCostResult;
+  streaming?: StreamingResult;
+  throughput?: {
+    production: ThroughputRun;
+    local: ThroughputRun;
+    productionConcurrency: number;
+    localConcurrency: number;
+  };
+}
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "n/a");
+
+function submissionRows(levels: LatencyLevel[]): Row[] {
+  return levels.flatMap((l) => {
+    const g = l.generateVideo;
+    const h = l.healthCheck;
+    const r99 = ratio(g.p99, h.p99);
+    return [
+      {
+        figure: `1. generateVideo p50 / p95 ms, c=${l.concurrency}`,
+        measured: `${f0(g.p50.median)} / ${f0(g.p95.median)}`,
+        baseline: `${f0(h.p50.median)} / ${f0(h.p95.median)} (no-op)`,
+        ratio: `${formatRatio(ratio(g.p50, h.p50))} / ${formatRatio(ratio(g.p95, h.p95))}`,
+        goal: "",
+        met: met(undefined),
+      },
+      {
+        figure: `1. generateVideo p99 ms, c=${l.concurrency} (${l.samplesPerRun} calls/run)`,
+        measured: formatSpread(g.p99),
+        baseline: `${formatSpread(h.p99)} (no-op)`,
+        ratio: formatRatio(r99),
+        goal: "≤ 3× no-op",
+        met: met(r99 <= 3),
+      },
+    ];
+  });
+}
+
+function coldStartRows(c: ColdStartResult): Row[] {
+  const r = ratio(c.lazy.total, c.eager.total);
+  return [
+    {
+      figure: "2. cold start: load + first generateVideo, ms",
+      measured: formatSpread(c.lazy.total),
+      baseline: `${formatSpread(c.eager.total)} (eager)`,
+      ratio: formatPercent(r),
+      goal: "≤ 25 % of eager",
+      met: met(r <= 0.25),
+    },
+    {
+      figure: "2. … of which entry-point load / first call, ms",
+      measured: `${f0(c.lazy.load.median)} / ${f0(c.lazy.firstCall.median)}`,
+      baseline: `${f0(c.eager.load.median)} / ${f0(c.eager.firstCall.median)}`,
+      ratio: formatPercent(ratio(c.lazy.load, c.eager.load)),
+      goal: "",
+      met: met(undefined),
+    },
+    {
+      figure: "2. modules loaded (require.cache)",
+      measured: `${c.lazy.modules}, worker SDKs: ${c.heavyLoaded.join(" ") || "none"}`,
+      baseline: `${c.eager.modules}`,
+      ratio: formatPercent(c.lazy.modules / c.eager.modules),
+      goal: "no worker SDK",
+      met: met(c.heavyLoaded.length === 0),
+    },
+  ];
+}
+
+function workerRows(w: WorkerCostResult): Row[] {
+  const share = w.stepped.busySeconds.median / w.renderSeconds;
+  return [
+    {
+      figure: `3. worker busy s per video, ${w.renderSeconds} s render (poll ${w.pollIntervalSeconds} s)`,
+      measured: `${formatSpread(w.stepped.busySeconds, 2)} in ${f0(w.stepped.deliveries.median)} steps`,
+      baseline: `${formatSpread(w.waiting.busySeconds, 1)} (waits)`,
+      ratio: `${formatPercent(share)} of render`,
+      goal: "≤ 5 % of render",
+      met: met(share <= 0.05),
+    },
+  ];
+}
+
+function streamingRows(s: StreamingResult): Row[] {
+  return [
+    {
+      figure: `4. peak RSS growth, ${s.sizeMiB} MiB upload, MiB`,
+      measured: `${formatSpread(s.stream.growthMiB)} in ${formatSpread(s.stream.seconds, 1)} s`,
+      baseline: `${formatSpread(s.buffer.growthMiB)} (whole file)`,
+      ratio: formatRatio(ratio(s.stream.growthMiB, s.buffer.growthMiB)),
+      goal: "≤ 64 MiB",
+      met: met(s.stream.growthMiB.max <= 64),
+    },
+  ];
+}
+
+function throughputRows(t: NonNullable<Figures["throughput"]>): Row[] {
+  const p = t.production;
+  const l = t.local;
+  const stages = (r: ThroughputRun) =>
+    [r.stages.queue, r.stages.claim, r.stages.render, r.stages.transfer, r.stages.finish]
+      .map(f0)
+      .join(" / ");
+  const failed = (r: ThroughputRun) => (r.failed ? `, ${r.failed} failed` : "");
+  return [
+    {
+      figure: `5. throughput, ${p.jobs} zero-latency jobs, videos/min`,
+      measured: `${f0(p.videosPerMinute)} (start ${t.productionConcurrency} at once${failed(p)})`,
+      baseline: `${f0(l.videosPerMinute)} (local: ${t.localConcurrency}${failed(l)})`,
+      ratio: formatRatio(p.videosPerMinute / l.videosPerMinute),
+      goal: "",
+      met: met(undefined),
+    },
+    {
+      figure: "5. overhead per job (submission → draft) p50 / p95, ms",
+      measured: `${f0(p.overheadMs.p50)} / ${f0(p.overheadMs.p95)}`,
+      baseline: `${f0(l.overheadMs.p50)} / ${f0(l.overheadMs.p95)}`,
+      ratio: formatRatio(p.overheadMs.p50 / l.overheadMs.p50),
+      goal: "",
+      met: met(undefined),
+    },
+    {
+      figure: "5. stages, median ms: queue / claim+start / render / transfer / finish",
+      measured: stages(p),
+      baseline: stages(l),
+      ratio: "",
+      goal: "",
+      met: met(undefined),
+    },
+  ];
+}
+
+export function rows(f: Figures): Row[] {
+  return [
+    ...(f.submission ? submissionRows(f.submission) : []),
+    ...(f.coldStart ? coldStartRows(f.coldStart) : []),
+    ...(f.workerCost ? workerRows(f.workerCost) : []),
+    ...(f.streaming ? streamingRows(f.streaming) : []),
+    ...(f.throughput ? throughputRows(f.throughput) : []),
+  ];
+}

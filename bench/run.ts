@@ -1,0 +1,122 @@
+// `npm run bench`: starts the local stack, measures the five figures of issue 9 next to
+// their baselines in the same run, and prints one table (Markdown, pasteable into the README).
+// Run it in a network namespace of its own (see bench/README.md). Knobs (env):
+//   BENCH_RUNS (3)            runs per figure for medians and spread
+//   BENCH_ONLY (1,2,3,4,5)    a subset of the figures
+//   BENCH_RENDER_MS (60000)   render time for the worker-cost figure
+//   BENCH_UPLOAD_MIB (512)    object size for the streaming figure
+//   BENCH_JOBS (100)          jobs per throughput run
+import os from "node:os";
+import { buildFunctions } from "../stack/build";
+import { startStack } from "../stack/stack";
+import { MediaStore } from "../functions/src/adapters/media-store";
+import { loadLocalParams } from "../functions/test/helpers/params";
+import { startTaskRecorder } from "../functions/test/helpers/task-recorder";
+import { measureColdStart } from "./measure/cold-start";
+import { measureStreamingMemory } from "./measure/streaming-memory";
+import { measureSubmission } from "./measure/submission";
+import { measureThroughput } from "./measure/throughput";
+import { measureWorkerCost } from "./measure/worker-cost";
+import { PRODUCTION, QUEUE_RATES, localOverrides } from "./lib/production";
+import { resetState, setQueueLimits } from "./lib/stack";
+import { renderTable } from "./lib/table";
+import { rows, type Figures } from "./report";
+
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const RUNS = num("BENCH_RUNS", 3);
+const ONLY = new Set((process.env.BENCH_ONLY ?? "1,2,3,4,5").split(",").map(Number));
+const log = (m: string) => console.log(`  · ${m}`);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
+async function main(): Promise<number> {
+  if (!(await buildFunctions())) return 1;
+  const loadBefore = load();
+  console.log(`▶ bench: ${RUNS} runs per figure; load average ${loadBefore}`);
+  const stack = await startStack({ firebase: true, freshData: true, log });
+  const recorder = await startTaskRecorder();
+  const figures: Figures = {};
+  try {
+    Object.assign(process.env, stack.env);
+    loadLocalParams();
+    const local = {
+      maxConcurrentDispatches: Number(process.env.START_MAX_CONCURRENT),
+      maxDispatchesPerSecond:
+        process.env.START_RATE_PROFILE === "veo-quota"
+          ? QUEUE_RATES.startVeoQuotaPerSecond
+          : QUEUE_RATES.startUnthrottledPerSecond,
+    };
+    if (ONLY.has(1)) {
+      figures.submission = await measureSubmission([1, 16, 64], RUNS, local, log);
+      await resetState();
+    }
+    if (ONLY.has(2)) figures.coldStart = await measureColdStart(RUNS + 2, recorder, log);
+    if (ONLY.has(3)) {
+      // In-process worker steps enqueue to the recorder, never to the emulator's queues.
+      const emulatorTasks = process.env.CLOUD_TASKS_EMULATOR_HOST;
+      process.env.CLOUD_TASKS_EMULATOR_HOST = recorder.host;
+      const media = new MediaStore({
+        endpoint: stack.env.R2_ENDPOINT,
+        accessKeyId: stack.env.R2_ACCESS_KEY_ID,
+        secretAccessKey: stack.env.R2_SECRET_ACCESS_KEY,
+        bucket: stack.env.R2_BUCKET,
+        publicBucket: stack.env.R2_PUBLIC_BUCKET,
+        publicUrl: "http://127.0.0.1:9000/phoenix-media-public",
+      });
+      const renderMs = num("BENCH_RENDER_MS", 60_000);
+      figures.workerCost = await measureWorkerCost(RUNS, renderMs, recorder, media, log);
+      process.env.CLOUD_TASKS_EMULATOR_HOST = emulatorTasks;
+    }
+    if (ONLY.has(4))
+      figures.streaming = await measureStreamingMemory(num("BENCH_UPLOAD_MIB", 512), RUNS, log);
+    if (ONLY.has(5)) {
+      const jobs = num("BENCH_JOBS", 100);
+      const rate = QUEUE_RATES.startUnthrottledPerSecond;
+      const production = {
+        maxConcurrentDispatches: PRODUCTION.startMaxConcurrent,
+        maxDispatchesPerSecond: rate,
+      };
+      await setQueueLimits("pollGeneration", QUEUE_RATES.poll);
+      figures.throughput = {
+        production: await measureThroughput(jobs, production, log),
+        local: await resetState().then(() => measureThroughput(jobs, local, log)),
+        productionConcurrency: PRODUCTION.startMaxConcurrent,
+        localConcurrency: local.maxConcurrentDispatches,
+      };
+    }
+  } finally {
+    await recorder.stop();
+    await stack.stop();
+  }
+  console.log(
+    `\nPhoenix bench — ${new Date().toISOString()}, ${os.cpus().length} CPUs, ` +
+      `load average ${loadBefore} before, ${load()} after; medians of ${RUNS} runs (min–max)\n`,
+  );
+  console.log(renderTable(rows(figures)));
+  if (figures.coldStart) {
+    const c = figures.coldStart;
+    console.log(
+      `\ngenerateVideo's path loads ${c.lazy.modules} modules from ${c.packages.length} packages: ` +
+        `${c.packages.join(", ")}; worker SDKs among them: ${c.heavyLoaded.join(", ") || "none"} ` +
+        `(index.js alone: ${c.entryOnly.modules} modules, worker SDKs: ${c.entryOnly.heavyLoaded.join(", ") || "none"}).`,
+    );
+  }
+  console.log(
+    `Local profile (functions/.env.demo-phoenix) vs production: ` +
+      localOverrides()
+        .map((o) => `${o.name} ${o.local} (prod ${o.production})`)
+        .join(", "),
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
