@@ -1,5 +1,6 @@
 // Fixed local addresses of the stack. Tests outside the project rely on them, and
 // firebase.json must agree for the emulators started by firebase-tools.
+import { readlinkSync } from "node:fs";
 import path from "node:path";
 
 export const PROJECT_ID = "demo-phoenix";
@@ -23,7 +24,23 @@ export const S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER"
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const DATA_DIR = path.join(REPO_ROOT, ".data");
-export const S3_DATA_DIR = path.join(DATA_DIR, "s3");
+/**
+ * Stacks in other network namespaces (same checkout, same ports, e.g. `unshare --net`) keep
+ * S3 data and pid files of their own, so a fresh start or a stop never touches theirs.
+ */
+const NS_SUFFIX = netNamespace() ? `-${netNamespace()}` : "";
+export const S3_DATA_DIR = path.join(DATA_DIR, `s3${NS_SUFFIX}`);
+/** Pid of the S3 server process (s3-process.ts) serving this namespace, whoever started it. */
+export const S3_PID_FILE = path.join(DATA_DIR, `s3${NS_SUFFIX}.pid`);
+
+/** "4026531833" from /proc/self/ns/net, or undefined off Linux. */
+export function netNamespace(pid: number | "self" = "self"): string | undefined {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/net`))?.[1];
+  } catch {
+    return undefined;
+  }
+}
 export const LOG_DIR = path.join(DATA_DIR, "logs");
 export const EMULATOR_LOG = path.join(LOG_DIR, "emulators.log");
 

@@ -58,9 +58,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stops.push(() => standin.stop());
       log(`Firestore stand-in on ${HOST}:${PORTS.firestore}`);
     }
-    const s3 = await startS3({ fresh: options.freshData });
+    const s3 = await startS3({ fresh: options.freshData, killOnExit: true });
     stops.push(() => s3.stop());
-    log(`S3 (R2) server on ${HOST}:${PORTS.s3}`);
+    log(`S3 (R2) server on ${HOST}:${PORTS.s3} (pid ${s3.pid})`);
     if (options.firebase) {
       log("starting the Firebase emulators (log: .data/logs/emulators.log)");
       const firebase = await startFirebaseEmulators({
