@@ -3,6 +3,8 @@
 //   lazy   - as deployed: index.js only, handlers load on first call
 //   eager  - the plan's layout: every SDK and every module required up front, then the same
 //   census - load index.js only (no call, no services): which modules the entry point pulls in
+//   floor  - what any callable that touches Firestore pays: the callable SDK, the Admin
+//            Firestore SDK, and one document read (no handler code at all)
 // Env: BENCH_FUNCTIONS_LIB, and the stack and params env for the call.
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     const own = readdirSync(lib, { recursive: true, encoding: "utf8" });
     for (const file of own.filter((f) => f.endsWith(".js"))) load(path.join(lib, file));
   }
+  if (mode === "floor") return floor(load, uid, started);
   const index = load(path.join(lib, "index.js")) as CallableModule;
   const loadedAt = performance.now();
   let status: string | undefined;
@@ -67,20 +70,50 @@ async function main(): Promise<void> {
     });
     status = result.status;
   }
-  const done = performance.now();
+  report(load, {
+    mode,
+    status,
+    loadMs: loadedAt - started,
+    firstCallMs: performance.now() - loadedAt,
+    started,
+  });
+}
+
+interface AdminFirestore {
+  getFirestore(): { doc(path: string): { get(): Promise<{ exists: boolean }> } };
+}
+
+async function floor(load: NodeJS.Require, uid: string, started: number): Promise<void> {
+  load("firebase-functions/v2/https");
+  (load("firebase-admin/app") as { initializeApp(): unknown }).initializeApp();
+  const { getFirestore } = load("firebase-admin/firestore") as AdminFirestore;
+  const loadedAt = performance.now();
+  const user = await getFirestore().doc(`users/${uid}`).get();
+  report(load, {
+    mode: "floor",
+    status: user.exists ? "pending" : "missing user",
+    loadMs: loadedAt - started,
+    firstCallMs: performance.now() - loadedAt,
+    started,
+  });
+}
+
+function report(
+  load: NodeJS.Require,
+  r: { mode: string; status?: string; loadMs: number; firstCallMs: number; started: number },
+): void {
   const files = Object.keys(load.cache);
   const packages = packagesOf(files);
-  const heavyLoaded = WORKER_SDKS.filter((sdk) => packages.includes(sdk));
   console.log(
     JSON.stringify({
-      mode,
-      status,
-      loadMs: loadedAt - started,
-      firstCallMs: done - loadedAt,
-      totalMs: done - started,
+      mode: r.mode,
+      status: r.status,
+      loadMs: r.loadMs,
+      firstCallMs: r.firstCallMs,
+      totalMs: performance.now() - r.started,
       moduleCount: files.length,
       packages,
-      heavyLoaded,
+      heavyLoaded: WORKER_SDKS.filter((sdk) => packages.includes(sdk)),
     }),
   );
   process.exit(0); // the Admin SDK keeps its gRPC channel open

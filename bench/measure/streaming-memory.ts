@@ -6,7 +6,7 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { runChild } from "../lib/node-child";
-import { FUNCTIONS_LIB, SCRATCH_DIR } from "../lib/paths";
+import { functionsLib, SCRATCH_DIR } from "../lib/paths";
 import { spread, type Spread } from "../lib/stats";
 
 export const MIB = 1024 * 1024;
@@ -40,7 +40,7 @@ export async function generateFile(mib: number): Promise<string> {
 
 export function uploadChild(mode: "stream" | "buffer", file: string, key: string) {
   return runChild<UploadSample>("stream-upload", [mode, file, key], {
-    env: { ...process.env, BENCH_FUNCTIONS_LIB: FUNCTIONS_LIB },
+    env: { ...process.env, BENCH_FUNCTIONS_LIB: functionsLib() },
     nodeOptions: ["--expose-gc"],
     timeoutMs: 300_000,
   });

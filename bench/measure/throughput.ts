@@ -2,7 +2,7 @@
 // the ffmpeg render) end to end through the emulators, at a given start-queue concurrency.
 // Stages come from each creation's timestamps and the worker's `video-stored` log event.
 import { readFileSync } from "node:fs";
-import { EMULATOR_LOG } from "../../stack/config";
+import { EMULATOR_LOG } from "../lib/emulators";
 import { callFunction } from "../../functions/test/helpers/callable";
 import { waitFor } from "../../functions/test/helpers/wait";
 import { db, setQueueLimits, signedUpUsers, type QueueLimits } from "../lib/stack";
@@ -83,17 +83,20 @@ export async function measureThroughput(
     const workerStarted = ms(snap.get("workerStartedAt"));
     const operationStarted = snap.get("operationStartedAtMs") as number;
     const completed = ms(snap.get("completedAt"));
-    const renderAndTransfer = (snap.get("generationTime") as number) * 1000; // to 0.1 s
-    const transfer = transfers.get(snap.id) ?? Number.NaN;
+    // The worker's clock: generationTime runs from the operation start to just before the
+    // finishing commit (0.1 s steps); transferMs from the transfer's start to after it.
+    const generation = (snap.get("generationTime") as number) * 1000;
+    const transferAndFinish = transfers.get(snap.id) ?? Number.NaN;
+    const finish = completed - operationStarted - generation;
     return {
       status: snap.get("status") as string,
       completed,
       overhead: completed - created,
       queue: workerStarted - created,
       claim: operationStarted - workerStarted,
-      render: renderAndTransfer - transfer,
-      transfer,
-      finish: completed - operationStarted - renderAndTransfer,
+      render: completed - transferAndFinish - operationStarted,
+      transfer: transferAndFinish - finish,
+      finish,
     };
   });
   const ok = rows.filter((r) => r.status === "draft");
