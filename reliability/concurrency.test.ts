@@ -24,7 +24,9 @@ const VIDEOS = 5;
 
 describe("reliability: concurrency", function () {
   this.timeout(900_000);
-  const fig = scenario(`concurrency (${profile.users} users × ${profile.burst} simultaneous, 2 waves)`);
+  const fig = scenario(
+    `concurrency (${profile.users} users × ${profile.burst} simultaneous, 2 waves)`,
+  );
 
   before(cleanSlate);
 
@@ -79,7 +81,9 @@ describe("reliability: concurrency", function () {
     for (const outcomes of wave1) {
       expect(accepted(outcomes), "wave 1 admits the cap").to.have.length(CAP);
       const rejections = outcomes.flatMap((o) => (o.ok ? [] : [`${o.code}/${o.reason}`]));
-      expect(new Set(rejections)).to.deep.equal(new Set(["resource-exhausted/too-many-active-jobs"]));
+      expect(new Set(rejections)).to.deep.equal(
+        new Set(["resource-exhausted/too-many-active-jobs"]),
+      );
     }
     for (const [u, outcomes] of wave2.entries()) {
       expect(payable[u], "wave 1 charged the cap").to.be.at.least(VIDEOS - CAP);
@@ -87,7 +91,9 @@ describe("reliability: concurrency", function () {
         Math.min(CAP, payable[u]),
       );
       const rejections = outcomes.flatMap((o) => (o.ok ? [] : [`${o.code}/${o.reason}`]));
-      expect(new Set(rejections)).to.deep.equal(new Set(["failed-precondition/insufficient-tokens"]));
+      expect(new Set(rejections)).to.deep.equal(
+        new Set(["failed-precondition/insufficient-tokens"]),
+      );
     }
     for (const outcomes of [...wave1, ...wave2])
       for (const o of outcomes) if (o.ok) expect(o.result.balance).to.be.at.least(0);

@@ -44,8 +44,7 @@ const list = (map: Map<string, number>) =>
 
 export function figuresTable(): string {
   const rows = [...scenarios.entries()];
-  const total = (pick: (f: ScenarioFigures) => number) =>
-    rows.reduce((n, [, f]) => n + pick(f), 0);
+  const total = (pick: (f: ScenarioFigures) => number) => rows.reduce((n, [, f]) => n + pick(f), 0);
   const lines = [
     `Reliability figures (profile ${profile.name})`,
     ...rows.flatMap(([name, f]) => [

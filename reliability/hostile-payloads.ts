@@ -28,10 +28,27 @@ const nestObj = (depth: number, leaf: string) => '{"a":'.repeat(depth) + leaf + 
 /** Field values that are wrong for generateVideo, by field. */
 const BAD_VALUES: Record<string, string[]> = {
   prompt: [
-    "123", "true", "null", "[]", "{}", j(["a prompt"]), j(""), j("   "), j("\n\t \r"),
-    j("x".repeat(2001)), j("y".repeat(100_000)), j("\u0000"), j("bell \u0007"),
-    j("\u001b[31mred"), j("del \u007f"), j("\ud800"), j("lone low \udfff end"),
-    j("\udc00\ud800"), nest(64, '"deep"'), nestObj(64, '"deep"'), j({ toString: "x" }),
+    "123",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    j(["a prompt"]),
+    j(""),
+    j("   "),
+    j("\n\t \r"),
+    j("x".repeat(2001)),
+    j("y".repeat(100_000)),
+    j("\u0000"),
+    j("bell \u0007"),
+    j("\u001b[31mred"),
+    j("del \u007f"),
+    j("\ud800"),
+    j("lone low \udfff end"),
+    j("\udc00\ud800"),
+    nest(64, '"deep"'),
+    nestObj(64, '"deep"'),
+    j({ toString: "x" }),
     '{"@type":"type.googleapis.com/google.protobuf.Int64Value","value":"1"}',
   ],
   aspectRatio: [j("4:3"), "16", j(""), j("16:9 "), j("9:16\u0000"), "null", j(["16:9"])],
@@ -40,17 +57,42 @@ const BAD_VALUES: Record<string, string[]> = {
   generateAudio: [j("true"), "1", "0", j("false"), "null", "{}"],
   negativePrompt: ["5", j("n".repeat(1001)), j("\u0000"), j("\ud83d"), j(""), "[]"],
   seed: ["-1", String(2 ** 32), "1.5", j("7"), "1e400", "true", "NaN".length.toString() + ".25"],
-  requestId: [j("abc"), j("has space!!"), j("r".repeat(129)), "5", j("../../etc"), j("id\u0000x1234"), j("ünïcödé-id")],
+  requestId: [
+    j("abc"),
+    j("has space!!"),
+    j("r".repeat(129)),
+    "5",
+    j("../../etc"),
+    j("id\u0000x1234"),
+    j("ünïcödé-id"),
+  ],
 };
 
 const EXTRA_FIELDS = [
-  ['"admin"', "true"], ['"userId"', j("someone-else")], ['"cost"', "0"], ['"status"', j("draft")],
-  ['"balance"', "1000000"], ['"constructor"', j({ prototype: { admin: true } })],
-  ['"__proto__"', j({ admin: true })], ['"toString"', j("x")], ['"prompt "', j("x")],
-  ['""', j("empty key")], ['"\\u0000"', "1"], ['"hasOwnProperty"', "1"],
+  ['"admin"', "true"],
+  ['"userId"', j("someone-else")],
+  ['"cost"', "0"],
+  ['"status"', j("draft")],
+  ['"balance"', "1000000"],
+  ['"constructor"', j({ prototype: { admin: true } })],
+  ['"__proto__"', j({ admin: true })],
+  ['"toString"', j("x")],
+  ['"prompt "', j("x")],
+  ['""', j("empty key")],
+  ['"\\u0000"', "1"],
+  ['"hasOwnProperty"', "1"],
 ];
 
-const NOT_AN_OBJECT = ["null", "[]", j("a prompt"), "42", "true", j([{ prompt: "x" }]), nest(2000, "1"), nestObj(2000, "1")];
+const NOT_AN_OBJECT = [
+  "null",
+  "[]",
+  j("a prompt"),
+  "42",
+  "true",
+  j([{ prompt: "x" }]),
+  nest(2000, "1"),
+  nestObj(2000, "1"),
+];
 
 /** `count` generateVideo payloads (plus a fixed set for the other callables). */
 export function hostilePayloads(count: number, seed = 0x5eed): HostileCall[] {
@@ -66,7 +108,11 @@ export function hostilePayloads(count: number, seed = 0x5eed): HostileCall[] {
   for (const [key, value] of EXTRA_FIELDS)
     calls.push(generate({ [key]: value }, `extra ${key}`, true));
   for (const data of NOT_AN_OBJECT)
-    calls.push({ fn: "generateVideo", body: `{"data":${data}}`, label: `data=${data.slice(0, 30)}` });
+    calls.push({
+      fn: "generateVideo",
+      body: `{"data":${data}}`,
+      label: `data=${data.slice(0, 30)}`,
+    });
   while (calls.length < count) {
     const violations = 1 + Math.floor(random() * 3);
     const fieldsBad: Record<string, string> = {};
@@ -76,7 +122,7 @@ export function hostilePayloads(count: number, seed = 0x5eed): HostileCall[] {
         fieldsBad[key] = value;
       } else {
         const field = pick(fields);
-        fieldsBad[field] = pick(BAD_VALUES[field]);
+        fieldsBad[j(field)] = pick(BAD_VALUES[field]);
       }
     }
     calls.push(generate(fieldsBad, `random ${j(Object.keys(fieldsBad))}`, true));
@@ -98,21 +144,39 @@ function generate(bad: Record<string, string>, label: string, rawKeys = false): 
 /** Bad creation references for the lifecycle callables, and bodies that are not the protocol. */
 export function hostileLifecycleCalls(foreignCreationId: string): HostileCall[] {
   const refs = [
-    "null", "{}", j({ creationId: 5 }), j({ creationId: "" }), j({ creationId: "../x" }),
-    j({ creationId: "a".repeat(129) }), j({ creationId: { $gt: "" } }), j({ creationId: ["x"] }),
-    j({ creationId: "doesNotExist123" }), j({ creationId: foreignCreationId }),
-    j({ creationId: foreignCreationId, extra: 1 }), `{"__proto__":{"creationId":"x"},"creationId":5}`,
+    "null",
+    "{}",
+    j({ creationId: 5 }),
+    j({ creationId: "" }),
+    j({ creationId: "../x" }),
+    j({ creationId: "a".repeat(129) }),
+    j({ creationId: { $gt: "" } }),
+    j({ creationId: ["x"] }),
+    j({ creationId: "doesNotExist123" }),
+    j({ creationId: foreignCreationId }),
+    j({ creationId: foreignCreationId, extra: 1 }),
+    `{"__proto__":{"creationId":"x"},"creationId":5}`,
   ];
   const calls: HostileCall[] = [];
   for (const fn of ["cancelCreation", "publishCreation", "deleteCreation", "getMediaUrl"])
-    for (const ref of refs) calls.push({ fn, body: `{"data":${ref}}`, label: `${fn} ${ref.slice(0, 40)}` });
+    for (const ref of refs)
+      calls.push({ fn, body: `{"data":${ref}}`, label: `${fn} ${ref.slice(0, 40)}` });
   const grants = [
-    j({ userId: "x", amount: 1000, reason: "free money" }), j({ userId: "x", amount: -5, reason: "r" }),
-    j({ amount: 1e9 }), "null",
+    j({ userId: "x", amount: 1000, reason: "free money" }),
+    j({ userId: "x", amount: -5, reason: "r" }),
+    j({ amount: 1e9 }),
+    "null",
   ];
-  for (const g of grants) calls.push({ fn: "grantTokens", body: `{"data":${g}}`, label: `grantTokens ${g}` });
+  for (const g of grants)
+    calls.push({ fn: "grantTokens", body: `{"data":${g}}`, label: `grantTokens ${g}` });
   // Not the callable protocol: no data field, extra top-level keys, malformed JSON.
-  for (const body of ["{}", '{"data":{"prompt":"x"},"extra":1}', '{"data":', "not json", '{"data":{"prompt":"x"}}}'])
+  for (const body of [
+    "{}",
+    '{"data":{"prompt":"x"},"extra":1}',
+    '{"data":',
+    "not json",
+    '{"data":{"prompt":"x"}}}',
+  ])
     calls.push({ fn: "generateVideo", body, label: `body ${body}` });
   return calls;
 }

@@ -11,7 +11,7 @@ import { db } from "../functions/test/helpers/pipeline";
 import { bump, scenario, type ScenarioFigures } from "./figures";
 import { hostileLifecycleCalls, hostilePayloads, type HostileCall } from "./hostile-payloads";
 import { profile } from "./profile";
-import { cleanSlate, generate, pool, users, waitAllEnded } from "./support";
+import { allSettled, cleanSlate, generate, pool, users, waitAllEnded } from "./support";
 import { forgedTokens, unsignedTokenFor, unusableTokens, type TokenCase } from "./tokens";
 
 /** The contract's error codes for bad requests and their HTTP statuses (callable protocol). */
@@ -30,7 +30,12 @@ interface Reply {
   code: string;
 }
 
-async function send(origin: string, fn: string, body: string, authorization?: string): Promise<Reply> {
+async function send(
+  origin: string,
+  fn: string,
+  body: string,
+  authorization?: string,
+): Promise<Reply> {
   const res = await fetch(`${origin}/${fn}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
@@ -40,7 +45,8 @@ async function send(origin: string, fn: string, body: string, authorization?: st
   const text = await res.text();
   try {
     const parsed = JSON.parse(text) as { error?: { status?: string }; result?: unknown };
-    if (parsed.error?.status) return { status: res.status, code: parsed.error.status.toLowerCase().replace(/_/g, "-") };
+    if (parsed.error?.status)
+      return { status: res.status, code: parsed.error.status.toLowerCase().replace(/_/g, "-") };
     if ("result" in parsed) return { status: res.status, code: "ok" };
   } catch {
     // not JSON
@@ -79,22 +85,34 @@ describe("reliability: hostile input", function () {
     await cleanSlate();
     const [a, victim] = await users(2);
     attacker = a;
-    const own = await generate(scenario("hostile input: setup"), victim, { prompt: "victim's own [[permanent]]", duration: 4 });
+    const own = await generate(scenario("hostile input: setup"), victim, {
+      prompt: "victim's own [[permanent]]",
+      duration: 4,
+    });
     if (!own.ok) throw new Error(`setup: ${own.code}`);
     foreignCreation = own.result.creationId;
-    await waitAllEnded(scenario("hostile input: setup"), new Map([[foreignCreation, Date.now()]]), 60_000);
+    await waitAllEnded(
+      scenario("hostile input: setup"),
+      new Map([[foreignCreation, Date.now()]]),
+      60_000,
+    );
   });
 
   it("answers generated payloads with contract 4xx codes only and writes nothing", async () => {
+    await allSettled();
     const before = await fingerprint();
-    const calls: HostileCall[] = [...hostilePayloads(profile.hostilePayloads), ...hostileLifecycleCalls(foreignCreation)];
+    const calls: HostileCall[] = [
+      ...hostilePayloads(profile.hostilePayloads),
+      ...hostileLifecycleCalls(foreignCreation),
+    ];
     const bad: string[] = [];
     await pool(calls, 8, async (call) => {
       const reply = await send(emulator, call.fn, call.body, `Bearer ${attacker.idToken}`);
       record(fig, reply);
       // Bodies that are not the callable protocol never reach it; a plain 400 is all there is.
       const notProtocol = call.label.startsWith("body ") && reply.status === 400;
-      if (!isContract4xx(reply) && !notProtocol) bad.push(`${call.label} → ${reply.status} ${reply.code}`);
+      if (!isContract4xx(reply) && !notProtocol)
+        bad.push(`${call.label} → ${reply.status} ${reply.code}`);
     });
     expect(bad, "replies outside the contract's 4xx codes").to.deep.equal([]);
     expect(await fingerprint(), "nothing written").to.equal(before);
@@ -103,15 +121,20 @@ describe("reliability: hostile input", function () {
   it("rejects fields smuggled in through a __proto__ key (no write)", async () => {
     // firebase-functions' decode() copies `data` key by key, so an own "__proto__" key becomes
     // the prototype of the object our zod schema then reads: prompt/duration arrive inherited.
+    await allSettled();
     const before = await fingerprint();
     const body = '{"data":{"__proto__":{"prompt":"smuggled through __proto__","duration":4}}}';
     const reply = await send(emulator, "generateVideo", body, `Bearer ${attacker.idToken}`);
     record(fig, reply);
-    expect(reply, "a request with no own fields is invalid").to.deep.equal({ status: 400, code: "invalid-argument" });
+    expect(reply, "a request with no own fields is invalid").to.deep.equal({
+      status: 400,
+      code: "invalid-argument",
+    });
     expect(await fingerprint(), "nothing written").to.equal(before);
   });
 
   it("refuses requests without a usable ID token over the emulator", async () => {
+    await allSettled();
     const before = await fingerprint();
     const bad: string[] = [];
     for (const token of unusableTokens()) {
@@ -122,7 +145,8 @@ describe("reliability: hostile input", function () {
       ] as const) {
         const reply = await send(emulator, fn, JSON.stringify({ data }), token.header);
         record(fig, reply);
-        if (reply.code !== "unauthenticated" || reply.status !== 401) bad.push(`${token.kind} ${fn} → ${reply.status} ${reply.code}`);
+        if (reply.code !== "unauthenticated" || reply.status !== 401)
+          bad.push(`${token.kind} ${fn} → ${reply.status} ${reply.code}`);
       }
     }
     expect(bad).to.deep.equal([]);
@@ -134,12 +158,23 @@ describe("reliability: hostile input", function () {
     // The onCall wrapper itself, verifying with firebase-admin (emulator mode: claims, expiry,
     // project and the user's existence are checked; signatures are not, see the report).
     const server = await serveCallables({
-      generateVideo: generateVideoFunction as unknown as Parameters<typeof serveCallables>[0][string],
+      generateVideo: generateVideoFunction as unknown as Parameters<
+        typeof serveCallables
+      >[0][string],
     });
     try {
-      const control = await send(server.origin, "generateVideo", JSON.stringify({ data: { prompt: "" } }), `Bearer ${attacker.idToken}`);
-      expect(control, "a genuine token passes verification").to.deep.equal({ status: 400, code: "invalid-argument" });
+      const control = await send(
+        server.origin,
+        "generateVideo",
+        JSON.stringify({ data: { prompt: "" } }),
+        `Bearer ${attacker.idToken}`,
+      );
+      expect(control, "a genuine token passes verification").to.deep.equal({
+        status: 400,
+        code: "invalid-argument",
+      });
 
+      await allSettled();
       const before = await fingerprint();
       const valid = JSON.stringify({ data: { prompt: "a valid request", duration: 4 } });
       const bad: string[] = [];
@@ -148,7 +183,8 @@ describe("reliability: hostile input", function () {
         const reply = await send(server.origin, "generateVideo", valid, token.header);
         record(fig, reply);
         bump(fig.faults, `token: ${token.kind}`);
-        if (reply.code !== "unauthenticated" || reply.status !== 401) bad.push(`${token.kind} → ${reply.status} ${reply.code}`);
+        if (reply.code !== "unauthenticated" || reply.status !== 401)
+          bad.push(`${token.kind} → ${reply.status} ${reply.code}`);
       }
       expect(bad).to.deep.equal([]);
       expect(await fingerprint(), "nothing written").to.equal(before);
@@ -156,19 +192,32 @@ describe("reliability: hostile input", function () {
       // Not refusable offline: an unsigned token with valid claims is what the Auth emulator
       // itself issues. Probed with invalid input so that nothing can be written.
       const unsigned = unsignedTokenFor(attacker.uid);
-      const probe = await send(server.origin, "generateVideo", JSON.stringify({ data: { prompt: "" } }), unsigned.header);
-      fig.notes.push(`in-process, ${unsigned.kind}: ${probe.code} (accepted: firebase-admin in emulator mode checks no signature)`);
+      const probe = await send(
+        server.origin,
+        "generateVideo",
+        JSON.stringify({ data: { prompt: "" } }),
+        unsigned.header,
+      );
+      fig.notes.push(
+        `in-process, ${unsigned.kind}: ${probe.code} (accepted: firebase-admin in emulator mode checks no signature)`,
+      );
     } finally {
       await server.stop();
     }
   });
 
   it("records what the Functions emulator does with forged tokens (no verification there)", async () => {
+    await allSettled();
     const before = await fingerprint();
     const seen: string[] = [];
     for (const token of forgedTokens(attacker.uid)) {
       // Invalid input: whatever the emulator makes of the token, nothing may be written.
-      const reply = await send(emulator, "generateVideo", JSON.stringify({ data: { prompt: "" } }), token.header);
+      const reply = await send(
+        emulator,
+        "generateVideo",
+        JSON.stringify({ data: { prompt: "" } }),
+        token.header,
+      );
       record(fig, reply);
       expect(reply.status, `${token.kind}: never a 5xx`).to.be.below(500);
       seen.push(`${token.kind}: ${reply.code === "invalid-argument" ? "accepted" : reply.code}`);

@@ -17,8 +17,14 @@ describe("reliability: idempotency storm", function () {
 
   it("turns every replay of one requestId into the same creation, charged once", async () => {
     const [user] = await users(1);
-    const input = { prompt: "one key, many sends [[slow:3000]]", duration: 4 as const, requestId: "storm-key-0001" };
-    const storm = await Promise.all(Array.from({ length: STORM }, () => generate(fig, user, input)));
+    const input = {
+      prompt: "one key, many sends [[slow:3000]]",
+      duration: 4 as const,
+      requestId: "storm-key-0001",
+    };
+    const storm = await Promise.all(
+      Array.from({ length: STORM }, () => generate(fig, user, input)),
+    );
     const ids = new Set(storm.map((o) => (o.ok ? o.result.creationId : `${o.code}/${o.reason}`)));
     expect(ids.size, `outcomes: ${[...ids].join(", ")}`).to.equal(1);
     const creationId = [...ids][0];
@@ -27,7 +33,9 @@ describe("reliability: idempotency storm", function () {
     const [done] = (await waitAllEnded(fig, new Map([[creationId, Date.now()]]), 120_000)).values();
     expect(done.get("status")).to.equal("draft");
     const before = await balanceOf(user.uid);
-    const later = await Promise.all(Array.from({ length: AFTER }, () => generate(fig, user, input)));
+    const later = await Promise.all(
+      Array.from({ length: AFTER }, () => generate(fig, user, input)),
+    );
     for (const o of later) expect(o.ok && o.result.creationId).to.equal(creationId);
 
     const reused = await generate(fig, user, { ...input, duration: 8 });
@@ -38,8 +46,13 @@ describe("reliability: idempotency storm", function () {
     // Deleting the creation does not free the key for a second charge.
     const deleted = await call(fig, "deleteCreation", { creationId }, user.idToken);
     expect(deleted.ok).to.equal(true);
-    const afterDelete = await Promise.all(Array.from({ length: 5 }, () => generate(fig, user, input)));
-    for (const o of afterDelete) expect(o.ok || `${o.code}/${o.reason}`).to.equal("failed-precondition/idempotency-key-reused");
+    const afterDelete = await Promise.all(
+      Array.from({ length: 5 }, () => generate(fig, user, input)),
+    );
+    for (const o of afterDelete)
+      expect(o.ok || `${o.code}/${o.reason}`).to.equal(
+        "failed-precondition/idempotency-key-reused",
+      );
 
     expect(await balanceOf(user.uid)).to.equal(before);
     const ledger = await ledgerOf(user.uid);
@@ -49,4 +62,3 @@ describe("reliability: idempotency storm", function () {
     expect(problems).to.deep.equal([]);
   });
 });
-

@@ -5,7 +5,7 @@ import type { GenerateVideoInput, GenerateVideoResult } from "../functions/src/c
 import { callFunction, CallableError } from "../functions/test/helpers/callable";
 import { LOCAL_S3, resetFirestore, type TestUser } from "../functions/test/helpers/emulators";
 import { db, signedUpUser, type endState } from "../functions/test/helpers/pipeline";
-import { waitForDocument } from "../functions/test/helpers/wait";
+import { waitFor, waitForDocument } from "../functions/test/helpers/wait";
 import { runAudit } from "../tools/audit";
 import { bump, type ScenarioFigures } from "./figures";
 
@@ -26,7 +26,11 @@ export async function cleanSlate(): Promise<void> {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>) {
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+) {
   const results: R[] = new Array(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -73,10 +77,16 @@ export async function call<T>(
 ): Promise<Outcome<T>> {
   fig.sent++;
   try {
-    const { result } = await callFunction<T>(name, data, idToken, { timeoutMs: 120_000 });
+    // Generous: on a loaded machine the emulator queues requests behind task deliveries.
+    const { result } = await callFunction<T>(name, data, idToken, { timeoutMs: 180_000 });
     fig.accepted++;
     return { ok: true, result };
   } catch (err) {
+    // No reply at all (seen when the emulator fails to load the functions mid-run): counted.
+    if (err instanceof Error && err.name === "TimeoutError") {
+      bump(fig.rejected, "no reply (timeout)");
+      return { ok: false, code: "timeout", httpStatus: 0, message: err.message };
+    }
     if (!(err instanceof CallableError)) throw err;
     const reason = (err.details as { reason?: string } | undefined)?.reason;
     bump(fig.rejected, reason ? `${err.code}/${reason}` : err.code);
@@ -113,6 +123,17 @@ export function describeEnd(snap: DocumentSnapshot): string {
   const status = snap.get("status") as string;
   if (status !== "failed") return status;
   return `failed:${(snap.get("errorKind") as string | undefined) ?? "?"}`;
+}
+
+/** Waits until every creation in the database has ended (nothing is still being written). */
+export async function allSettled(timeoutMs = 180_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const snap = await db().collection("creations").get();
+      return snap.docs.every((doc) => END_STATES.includes(doc.get("status") as string));
+    },
+    { timeoutMs, what: "every creation to end", intervalMs: 500 },
+  );
 }
 
 /** Watches users' balances and remembers the lowest value ever seen (must stay >= 0). */

@@ -38,7 +38,10 @@ export function unusableTokens(): TokenCase[] {
     { kind: "wrong scheme", header: "Basic dXNlcjpwYXNz" },
     { kind: "not a JWT", header: "Bearer not-a-token" },
     { kind: "JWT of garbage", header: "Bearer a.b.c" },
-    { kind: "JWT without subject", header: `Bearer ${jwt({ alg: "none" }, claimsFor("", { sub: undefined, user_id: undefined }))}` },
+    {
+      kind: "JWT without subject",
+      header: `Bearer ${jwt({ alg: "none" }, claimsFor("", { sub: undefined, user_id: undefined }))}`,
+    },
   ];
 }
 
@@ -46,16 +49,33 @@ export function unusableTokens(): TokenCase[] {
 export function forgedTokens(uid: string): TokenCase[] {
   const now = Math.floor(Date.now() / 1000);
   return [
-    { kind: "expired", header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { iat: now - 7200, exp: now - 3600 }))}` },
-    { kind: "other project (aud)", header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { aud: "other-project" }))}` },
-    { kind: "other issuer", header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { iss: "https://securetoken.google.com/other-project" }))}` },
-    { kind: "issued in the future", header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { iat: now + 3600, auth_time: now + 3600 }))}` },
-    { kind: "RS256, forged signature", header: `Bearer ${jwt({ alg: "RS256", kid: "forged", typ: "JWT" }, claimsFor(uid), fakeSignature)}` },
-    { kind: "unknown user", header: `Bearer ${jwt({ alg: "none" }, claimsFor("no-such-user-0000000000"))}` },
+    {
+      kind: "expired",
+      header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { iat: now - 7200, exp: now - 3600 }))}`,
+    },
+    {
+      kind: "other project (aud)",
+      header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { aud: "other-project" }))}`,
+    },
+    {
+      kind: "other issuer",
+      header: `Bearer ${jwt({ alg: "none" }, claimsFor(uid, { iss: "https://securetoken.google.com/other-project" }))}`,
+    },
+    {
+      kind: "RS256, forged signature",
+      header: `Bearer ${jwt({ alg: "RS256", kid: "forged", typ: "JWT" }, claimsFor(uid), fakeSignature)}`,
+    },
+    {
+      kind: "unknown user",
+      header: `Bearer ${jwt({ alg: "none" }, claimsFor("no-such-user-0000000000"))}`,
+    },
   ];
 }
 
 /** An unsigned (alg none) token for a real user: what the Auth emulator itself issues. */
 export function unsignedTokenFor(uid: string): TokenCase {
-  return { kind: "unsigned (alg none), valid claims", header: `Bearer ${jwt({ alg: "none", typ: "JWT" }, claimsFor(uid))}` };
+  return {
+    kind: "unsigned (alg none), valid claims",
+    header: `Bearer ${jwt({ alg: "none", typ: "JWT" }, claimsFor(uid))}`,
+  };
 }

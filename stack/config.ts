@@ -42,7 +42,7 @@ export function netNamespace(pid: number | "self" = "self"): string | undefined 
   }
 }
 export const LOG_DIR = path.join(DATA_DIR, "logs");
-export const EMULATOR_LOG = path.join(LOG_DIR, "emulators.log");
+export const EMULATOR_LOG = path.join(LOG_DIR, `emulators${NS_SUFFIX}.log`);
 
 export const addr = (service: ServiceName): string => `${HOST}:${PORTS[service]}`;
 

@@ -1,7 +1,8 @@
 // `npm test`: build the functions, run each test tier in its own mocha process with the
 // services it needs, tear everything down (also on failure and Ctrl-C), report counts.
 // The very last line is always "N passed, N failed[, N skipped]".
-import { STACK_ENV_KEYS } from "./config";
+import path from "node:path";
+import { EMULATOR_LOG, REPO_ROOT, STACK_ENV_KEYS } from "./config";
 import { buildFunctions } from "./build";
 import { signalCurrentChild } from "./child";
 import {
@@ -48,7 +49,7 @@ class Services {
       this.data = await startStack({ firebase: false, freshData: true, log, signal: abort.signal });
     }
     if (level === "full" && !this.firebase) {
-      log("starting the Firebase emulators (log: .data/logs/emulators.log)");
+      log(`starting the Firebase emulators (log: ${path.relative(REPO_ROOT, EMULATOR_LOG)})`);
       const started = Date.now();
       this.firebase = await startFirebaseEmulators({ signal: abort.signal });
       log(`Firebase emulators ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -111,7 +112,9 @@ async function runTier(tier: Tier, services: Services, onlyTier: boolean): Promi
     counts.pending += c.pending;
   }
   if (counts.failed && tier.stack === "full" && services.hasEmulators) {
-    console.log(`\n── last lines of .data/logs/emulators.log ──\n${emulatorLogTail(80)}\n──`);
+    console.log(
+      `\n── last lines of ${path.relative(REPO_ROOT, EMULATOR_LOG)} ──\n${emulatorLogTail(80)}\n──`,
+    );
   }
   return { name: tier.name, counts, seconds: (Date.now() - started) / 1000 };
 }

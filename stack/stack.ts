@@ -2,7 +2,8 @@
 // the Firebase emulators. Everything binds 127.0.0.1 on the fixed ports in config.ts.
 import { spawnSync } from "node:child_process";
 import { startStandin } from "../firestore-standin/src/index";
-import { HOST, PORTS, stackEnv, type ServiceName } from "./config";
+import path from "node:path";
+import { EMULATOR_LOG, HOST, PORTS, REPO_ROOT, stackEnv, type ServiceName } from "./config";
 import { startFirebaseEmulators } from "./firebase-emulators";
 import { assertPortsFree } from "./ports";
 import { firestoreReady, hubEmulators, loadedFunctionTriggers, s3Ready } from "./probes";
@@ -62,7 +63,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => s3.stop());
     log(`S3 (R2) server on ${HOST}:${PORTS.s3} (pid ${s3.pid})`);
     if (options.firebase) {
-      log("starting the Firebase emulators (log: .data/logs/emulators.log)");
+      log(`starting the Firebase emulators (log: ${path.relative(REPO_ROOT, EMULATOR_LOG)})`);
       const firebase = await startFirebaseEmulators({
         officialFirestore: options.officialFirestore,
         signal: options.signal,
