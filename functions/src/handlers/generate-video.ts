@@ -3,8 +3,12 @@
  * its ledger entry; then the first worker step is enqueued. An enqueue failure never loses
  * the job: the creation is flagged and the sweeper enqueues it later.
  */
-import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
-import { generateVideoInput, type GenerateVideoResult } from "../contract";
+import {
+  HttpsError,
+  type CallableRequest,
+  type FunctionsErrorCode,
+} from "firebase-functions/v2/https";
+import { generateVideoInput, type ErrorReason, type GenerateVideoResult } from "../contract";
 import { creationIdFor, requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
@@ -16,10 +20,49 @@ import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
 
+/** How each refusal reaches the client: the code it branches on, and words for a person. */
+const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string }> = {
+  "insufficient-tokens": {
+    code: "failed-precondition",
+    message: "Not enough tokens for this video.",
+  },
+  "too-many-active-jobs": {
+    code: "resource-exhausted",
+    message: "Too many videos are being generated for you right now. Wait for one to finish.",
+  },
+  "idempotency-key-reused": {
+    code: "failed-precondition",
+    message: "This requestId was already used with different parameters.",
+  },
+  "wrong-state": { code: "failed-precondition", message: "Not possible in this state." },
+};
+
 export async function generateVideo(
   request: CallableRequest<unknown>,
 ): Promise<GenerateVideoResult> {
   const started = Date.now();
+  try {
+    const result = await submit(request);
+    logs.submission({ ...result.log, durationMs: Date.now() - started });
+    return result.response;
+  } catch (err) {
+    // One log line per outcome, refusals included.
+    const code = err instanceof HttpsError ? err.code : "internal";
+    const reason =
+      err instanceof HttpsError
+        ? (err.details as { reason?: string } | undefined)?.reason
+        : undefined;
+    logs.submission({
+      userId: request.auth?.uid ?? "(anonymous)",
+      outcome: code,
+      ...(reason ? { reason } : {}),
+      durationMs: Date.now() - started,
+    });
+    throw err;
+  }
+}
+
+async function submit(request: CallableRequest<unknown>) {
   const userId = requireUser(request);
   const input = parseInput(generateVideoInput, request.data);
   return guarded("generateVideo", async () => {
@@ -35,32 +78,20 @@ export async function generateVideo(
 
     const outcome = await submitCreation(creationId, creation, maxActiveCreations.value());
     if (outcome.outcome === "reject") {
-      logs.submission({
-        userId,
-        outcome: "rejected",
-        reason: outcome.reason,
-        durationMs: Date.now() - started,
-      });
-      const message =
-        outcome.reason === "insufficient-tokens"
-          ? "Not enough tokens for this video."
-          : outcome.reason === "too-many-active-jobs"
-            ? "Too many videos are being generated for you right now. Wait for one to finish."
-            : "This requestId was already used with different parameters.";
-      const code =
-        outcome.reason === "too-many-active-jobs" ? "resource-exhausted" : "failed-precondition";
+      const { code, message } = REFUSALS[outcome.reason];
       throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
     }
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId);
-    logs.submission({
-      userId,
-      creationId,
-      cost: outcome.cost,
-      outcome: outcome.outcome,
-      durationMs: Date.now() - started,
-    });
-    return { creationId, status: "pending", cost: outcome.cost, balance: outcome.balance };
+    return {
+      response: {
+        creationId,
+        status: "pending",
+        cost: outcome.cost,
+        balance: outcome.balance,
+      } as const,
+      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
+    };
   });
 }
 
