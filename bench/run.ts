@@ -6,10 +6,12 @@
 //   BENCH_RENDER_MS (60000)   render time for the worker-cost figure
 //   BENCH_UPLOAD_MIB (512)    object size for the streaming figure
 //   BENCH_JOBS (100)          jobs per throughput run
+//   BENCH_LEVELS (1,16,64)    submission concurrencies
 import os from "node:os";
 import { buildFunctions } from "../stack/build";
 import { startStack } from "../stack/stack";
 import { startEmulators } from "./lib/emulators";
+import { startMetadataStub } from "./lib/metadata-stub";
 import { snapshotProject } from "./lib/project";
 import { MediaStore } from "../functions/src/adapters/media-store";
 import { loadLocalParams } from "../functions/test/helpers/params";
@@ -53,6 +55,8 @@ async function main(): Promise<number> {
   console.log(`▶ bench: ${RUNS} runs per figure; load average ${loadBefore}`);
   const project = snapshotProject();
   process.env.BENCH_FUNCTIONS_LIB = project.functionsLib;
+  const metadata = await startMetadataStub();
+  process.env.GCE_METADATA_HOST = metadata.host; // as production has one; see metadata-stub.ts
   const stack = await startStack({ firebase: false, freshData: true, log });
   log("starting the Firebase emulators on a snapshot of the functions (.bench/project)");
   const emulators = await startEmulators(project.projectDir).catch(async (err: unknown) => {
@@ -72,7 +76,8 @@ async function main(): Promise<number> {
           : QUEUE_RATES.startUnthrottledPerSecond,
     };
     if (ONLY.has(1)) {
-      figures.submission = await measureSubmission([1, 16, 64], RUNS, local, log);
+      const levels = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
+      figures.submission = await measureSubmission(levels, RUNS, local, log);
       await resetState();
     }
     if (ONLY.has(2)) figures.coldStart = await measureColdStart(RUNS + 2, recorder, log);
@@ -122,6 +127,7 @@ async function main(): Promise<number> {
     await recorder.stop();
     await emulators.stop();
     await stack.stop();
+    await metadata.stop();
   }
   console.log(
     `\nPhoenix bench — ${new Date().toISOString()}, ${os.cpus().length} CPUs, ` +
