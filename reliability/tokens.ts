@@ -18,10 +18,11 @@ function claimsFor(uid: string, overrides: Record<string, unknown> = {}) {
   return {
     iss: `https://securetoken.google.com/${PROJECT}`,
     aud: PROJECT,
-    auth_time: now - 60,
+    // Not before the user's tokensValidAfterTime (sign-up), or it reads as a revoked token.
+    auth_time: now,
     user_id: uid,
     sub: uid,
-    iat: now - 60,
+    iat: now,
     exp: now + 3600,
     firebase: { identities: {}, sign_in_provider: "password" },
     ...overrides,
