@@ -4,7 +4,7 @@
 // exactly what the balance still pays for, and nobody's balance may ever dip below zero.
 import { expect } from "chai";
 import { scenario } from "./figures";
-import { profile } from "./profile";
+import { END_HORIZON_MS, profile } from "./profile";
 import {
   checkInvariants,
   cleanSlate,
@@ -57,7 +57,7 @@ describe("reliability: concurrency", function () {
       for (const r of accepted(outcomes)) submittedAt.set(r.creationId, Date.now());
       wave1.push(outcomes);
     }
-    await waitAllEnded(fig, submittedAt, 240_000);
+    await waitAllEnded(fig, submittedAt, END_HORIZON_MS);
 
     // Wave 2: nothing is running; the balance (2 videos left) is what limits it.
     // What the balance pays for now (a wave-1 job that failed was refunded: one more video).
@@ -75,7 +75,7 @@ describe("reliability: concurrency", function () {
       for (const r of accepted(outcomes)) second.set(r.creationId, Date.now());
       wave2.push(outcomes);
     }
-    await waitAllEnded(fig, second, 240_000);
+    await waitAllEnded(fig, second, END_HORIZON_MS);
     balances.stop();
 
     for (const outcomes of wave1) {
