@@ -2,7 +2,8 @@
  * Trigger bindings only. Each handler module is loaded on the first call of its function,
  * so a callable's cold start never pays for the worker's SDKs (S3, Cloud Storage, ffmpeg).
  */
-import * as functionsV1 from "firebase-functions/v1";
+// Narrow entry points: "firebase-functions/v1" as a whole would load the Firestore SDK into every cold start.
+import { user } from "firebase-functions/v1/auth";
 import { onCall, type CallableOptions } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type TaskQueueOptions } from "firebase-functions/v2/tasks";
@@ -68,11 +69,13 @@ export const getMediaUrl = onCall(withMedia, async (request) => {
   return handlers.getMediaUrl(request, deps);
 });
 
-/** 1st-gen Auth trigger: the 2nd-gen blocking triggers cannot write after sign-up completes. */
-export const welcomeUser = functionsV1
-  .region(REGION)
-  .auth.user()
-  .onCreate(async (user) => (await import("./handlers/welcome-user")).welcomeUser(user));
+/**
+ * 1st-gen Auth trigger (2nd gen has only blocking triggers, which run before sign-up completes).
+ * 1st-gen functions run in us-central1, our REGION, by default.
+ */
+export const welcomeUser = user().onCreate(async (record) =>
+  (await import("./handlers/welcome-user")).welcomeUser(record),
+);
 
 const worker: TaskQueueOptions = {
   region: REGION,

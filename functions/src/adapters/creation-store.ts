@@ -10,7 +10,7 @@ import { debitEntry, refundEntry } from "../domain/ledger";
 import { decideClaim, type Claim } from "../domain/worker-step";
 import type { CreationStatus } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
-import { writeLedgerEntry } from "./user-store";
+import { welcomeGrantFor, writeLedgerEntry, writeNewUser } from "./user-store";
 
 const creationRef = (id: string): DocumentReference =>
   firestore().collection(collections.creations).doc(id);
@@ -30,12 +30,16 @@ export type SubmitOutcome =
   | { outcome: "created" | "replayed"; cost: number; balance: number; status: CreationStatus }
   | Extract<Admission, { outcome: "reject" }>;
 
-/** Debits the user, writes the creation and its ledger entry: all or nothing. */
+/**
+ * Debits the user, writes the creation and its ledger entry: all or nothing. A user whose
+ * document the sign-up trigger has not written yet gets it here, welcome grant included.
+ */
 export async function submitCreation(
   creationId: string,
   creation: Creation,
-  maxActiveJobs: number,
+  limits: { maxActiveJobs: number; welcomeTokens: number },
 ): Promise<SubmitOutcome> {
+  const { maxActiveJobs } = limits;
   const db = firestore();
   const ref = creationRef(creationId);
   const user = userRef(creation.userId);
@@ -58,7 +62,10 @@ export async function submitCreation(
     // ending meanwhile only makes the count conservative. A query inside the transaction would
     // also be correct but would lock far more than this user's documents.
     const activeSnap = await active.get();
-    const balance = userSnap.exists ? (userSnap.get("tokenBalance") as number) : 0;
+    const welcome = userSnap.exists
+      ? 0
+      : await welcomeGrantFor(tx, creation.userId, limits.welcomeTokens);
+    const balance = userSnap.exists ? (userSnap.get("tokenBalance") as number) : welcome;
     const existing = existingSnap.exists
       ? (existingSnap.data() as Creation)
       : debitSnap.exists // charged once, then deleted: the key is spent
@@ -78,12 +85,13 @@ export async function submitCreation(
       const stored = existingSnap.data() as Creation;
       return { outcome: "replayed", cost: stored.cost, balance, status: stored.status };
     }
-    tx.update(user, {
+    const balances = {
       tokenBalance: balance - creation.cost,
       totalTokensSpent:
         ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
-      updatedAt: FieldValue.serverTimestamp(),
-    });
+    };
+    if (userSnap.exists) tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
+    else writeNewUser(tx, creation.userId, welcome, balances);
     tx.create(ref, {
       ...creation,
       createdAt: FieldValue.serverTimestamp(),

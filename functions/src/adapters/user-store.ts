@@ -13,26 +13,51 @@ export function writeLedgerEntry(tx: Transaction, entry: LedgerEntry): void {
 }
 
 /**
- * Creates the user document with the welcome grant unless it exists. Runs from the Auth
- * trigger and, for a user whose trigger has not run yet, from the first submission.
- * Returns whether this call created it.
+ * The welcome grant a user without a document gets: `welcomeTokens`, or 0 if a welcome entry
+ * already exists (a document deleted by hand must not be a second welcome). Read inside the
+ * transaction that then calls `writeNewUser`.
+ */
+export async function welcomeGrantFor(
+  tx: Transaction,
+  userId: string,
+  welcomeTokens: number,
+): Promise<number> {
+  const welcome = await tx.get(
+    firestore().collection(collections.transactions).doc(ledgerIds.welcome(userId)),
+  );
+  return welcome.exists ? 0 : welcomeTokens;
+}
+
+/** Creates a user document whose balance starts with the welcome grant (and its ledger entry). */
+export function writeNewUser(
+  tx: Transaction,
+  userId: string,
+  grant: number,
+  balances: { tokenBalance: number; totalTokensSpent: number } = {
+    tokenBalance: grant,
+    totalTokensSpent: 0,
+  },
+): void {
+  tx.create(firestore().collection(collections.users).doc(userId), {
+    ...balances,
+    createdAt: FieldValue.serverTimestamp(),
+    updatedAt: FieldValue.serverTimestamp(),
+  });
+  if (grant > 0)
+    writeLedgerEntry(tx, grantEntry(ledgerIds.welcome(userId), userId, grant, "welcome"));
+}
+
+/**
+ * Sign-up: the user document with the welcome grant, unless it exists. (A first submission
+ * that beats the Auth trigger does the same inside its own transaction.) Returns whether
+ * this call created it.
  */
 export async function ensureUser(userId: string, welcomeTokens: number): Promise<boolean> {
   const db = firestore();
-  const userRef = db.collection(collections.users).doc(userId);
   return db.runTransaction(async (tx) => {
-    const user = await tx.get(userRef);
+    const user = await tx.get(db.collection(collections.users).doc(userId));
     if (user.exists) return false;
-    const welcomeRef = db.collection(collections.transactions).doc(ledgerIds.welcome(userId));
-    const earlierWelcome = await tx.get(welcomeRef);
-    const grant = earlierWelcome.exists ? 0 : welcomeTokens;
-    tx.create(userRef, {
-      tokenBalance: grant,
-      totalTokensSpent: 0,
-      createdAt: FieldValue.serverTimestamp(),
-      updatedAt: FieldValue.serverTimestamp(),
-    });
-    if (grant > 0) writeLedgerEntry(tx, grantEntry(welcomeRef.id, userId, grant, "welcome"));
+    writeNewUser(tx, userId, await welcomeGrantFor(tx, userId, welcomeTokens));
     return true;
   }, MONEY_TRANSACTION);
 }

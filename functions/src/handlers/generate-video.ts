@@ -15,7 +15,6 @@ import { priceOf } from "../domain/pricing";
 import { maxActiveCreations, welcomeTokens } from "../config/params";
 import { markEnqueueFailed, submitCreation } from "../adapters/creation-store";
 import { firestore, collections } from "../adapters/firebase";
-import { ensureUser } from "../adapters/user-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
@@ -72,11 +71,10 @@ async function submit(request: CallableRequest<unknown>) {
       : firestore().collection(collections.creations).doc().id;
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
 
-    // The Auth trigger normally made the user document already; a very fast first call may not wait for it.
-    const userDoc = await firestore().collection(collections.users).doc(userId).get();
-    if (!userDoc.exists) await ensureUser(userId, welcomeTokens.value());
-
-    const outcome = await submitCreation(creationId, creation, maxActiveCreations.value());
+    const outcome = await submitCreation(creationId, creation, {
+      maxActiveJobs: maxActiveCreations.value(),
+      welcomeTokens: welcomeTokens.value(),
+    });
     if (outcome.outcome === "reject") {
       const { code, message } = REFUSALS[outcome.reason];
       throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });

@@ -3,7 +3,7 @@
 // wiring, locally and after a deploy. Admin SDK modules load lazily (cold starts).
 import { HttpsError, onCall } from "firebase-functions/v2/https";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
-import { logger } from "firebase-functions";
+import * as logger from "firebase-functions/logger";
 
 export const WIRING_CHECK_COLLECTION = "wiringChecks";
 const TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
