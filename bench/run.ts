@@ -11,7 +11,7 @@ import os from "node:os";
 import { buildFunctions } from "../stack/build";
 import { startStack } from "../stack/stack";
 import { startEmulators } from "./lib/emulators";
-import { startMetadataStub } from "./lib/metadata-stub";
+import { startMetadataServer } from "../stack/metadata-server";
 import { snapshotProject } from "./lib/project";
 import { MediaStore } from "../functions/src/adapters/media-store";
 import { loadLocalParams } from "../functions/test/helpers/params";
@@ -55,8 +55,8 @@ async function main(): Promise<number> {
   console.log(`▶ bench: ${RUNS} runs per figure; load average ${loadBefore}`);
   const project = snapshotProject();
   process.env.BENCH_FUNCTIONS_LIB = project.functionsLib;
-  const metadata = await startMetadataStub();
-  process.env.GCE_METADATA_HOST = metadata.host; // as production has one; see metadata-stub.ts
+  const metadata = await startMetadataServer();
+  process.env.GCE_METADATA_HOST = metadata.host; // as production has one; see stack/metadata-server.ts
   const stack = await startStack({ firebase: false, freshData: true, log });
   log("starting the Firebase emulators on a snapshot of the functions (.bench/project)");
   const emulators = await startEmulators(project.projectDir).catch(async (err: unknown) => {

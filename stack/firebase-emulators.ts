@@ -12,6 +12,8 @@ import { assertPortsFree, waitForPortsFree } from "./ports";
 export interface FirebaseEmulatorOptions {
   /** Run the official (Java) Firestore emulator instead of pointing at the stand-in. */
   officialFirestore?: boolean;
+  /** More environment for the emulators and the functions they run. */
+  env?: Record<string, string>;
   readyTimeoutMs?: number;
   stopGraceMs?: number;
   /** Aborts a start that is still waiting for readiness (Ctrl-C). */
@@ -55,6 +57,7 @@ export async function startFirebaseEmulators(
   // Functions get their other settings from functions/.env.demo-phoenix and .secret.local.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     NO_UPDATE_NOTIFIER: "1",
   };
   if (options.officialFirestore) delete env.FIRESTORE_EMULATOR_HOST;

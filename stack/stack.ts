@@ -7,6 +7,7 @@ import { EMULATOR_LOG, HOST, PORTS, REPO_ROOT, stackEnv, type ServiceName } from
 import { startFirebaseEmulators } from "./firebase-emulators";
 import { assertPortsFree } from "./ports";
 import { firestoreReady, hubEmulators, loadedFunctionTriggers, s3Ready } from "./probes";
+import { startMetadataServer } from "./metadata-server";
 import { startS3 } from "./s3";
 
 export interface StackOptions {
@@ -59,6 +60,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stops.push(() => standin.stop());
       log(`Firestore stand-in on ${HOST}:${PORTS.firestore}`);
     }
+    // Tests' in-process Admin SDK calls look the service account up too.
+    const metadata = await startMetadataServer();
+    stops.push(() => metadata.stop());
+    env.GCE_METADATA_HOST = metadata.host;
     const s3 = await startS3({ fresh: options.freshData, killOnExit: true });
     stops.push(() => s3.stop());
     log(`S3 (R2) server on ${HOST}:${PORTS.s3} (pid ${s3.pid})`);
@@ -67,6 +72,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const firebase = await startFirebaseEmulators({
         officialFirestore: options.officialFirestore,
         signal: options.signal,
+        env: { GCE_METADATA_HOST: metadata.host },
       });
       stops.push(() => firebase.stop());
       crashed = firebase.crashed;
