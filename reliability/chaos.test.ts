@@ -64,21 +64,30 @@ describe("reliability: chaos", function () {
   before(cleanSlate);
 
   it("ends every job within the sweeper's horizon with the money invariants intact", async () => {
-    const people = await users(Math.ceil(profile.chaosJobs / PER_USER) + 1);
-    const inProcessUser = people.pop() as TestUser;
-    const balances = watchBalances([...people, inProcessUser].map((u) => u.uid));
+    // The in-process submissions get users of their own, at most PER_USER jobs each (the cap).
+    const lostUsers = Math.ceil(profile.enqueueFailures / PER_USER);
+    const people = await users(Math.ceil(profile.chaosJobs / PER_USER) + lostUsers);
+    const inProcessUsers = people.splice(people.length - lostUsers);
+    const everyone = [...people, ...inProcessUsers];
+    const balances = watchBalances(everyone.map((u) => u.uid));
     const submittedAt = new Map<string, number>();
     const kinds = new Map<string, Kind | "enqueue-failed">();
 
     // 1. Charged, but the enqueue fails: only the sweeper can rescue these.
-    const lost = await submitWithFailingEnqueue(
-      inProcessUser.uid,
-      Array.from({ length: profile.enqueueFailures }, (_, i): GenerateVideoInput => ({
-        prompt: `enqueue lost ${i}`,
-        duration: 4,
-        requestId: `lost-enqueue-${i}-${Date.now()}`,
-      })),
-    );
+    const lost: GenerateVideoResult[] = [];
+    for (const [u, user] of inProcessUsers.entries()) {
+      const count = Math.min(PER_USER, profile.enqueueFailures - u * PER_USER);
+      lost.push(
+        ...(await submitWithFailingEnqueue(
+          user.uid,
+          Array.from({ length: count }, (_, i): GenerateVideoInput => ({
+            prompt: `enqueue lost ${u}/${i}`,
+            duration: 4,
+            requestId: `lost-enqueue-${u}-${i}-${Date.now()}`,
+          })),
+        )),
+      );
+    }
     for (const r of lost) {
       submittedAt.set(r.creationId, Date.now());
       kinds.set(r.creationId, "enqueue-failed");
@@ -162,7 +171,7 @@ describe("reliability: chaos", function () {
     // 5. Owners act on the results: publish some drafts, delete some failures.
     const owners = new Map<string, TestUser>();
     for (const [id, snap] of ended) {
-      const owner = [...people, inProcessUser].find((u) => u.uid === snap.get("userId"));
+      const owner = everyone.find((u) => u.uid === snap.get("userId"));
       if (owner) owners.set(id, owner);
     }
     const drafts = [...ended].filter(([, s]) => s.get("status") === "draft").map(([id]) => id);
