@@ -15,8 +15,23 @@ export function requireUser(request: CallableRequest<unknown>): string {
   return uid;
 }
 
+/**
+ * The callable SDK decodes `{"__proto__": {...}}` into an object whose *prototype* holds those
+ * fields, and a schema reading `data.prompt` would see them. Only own fields count here.
+ */
+function ownFields(data: unknown): unknown {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return data;
+  const prototype: unknown = Object.getPrototypeOf(data);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new HttpsError("invalid-argument", "The request has invalid fields.", {
+      fields: ["__proto__"],
+    });
+  }
+  return data;
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.output<S> {
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(ownFields(data));
   if (!parsed.success) {
     throw new HttpsError("invalid-argument", "The request has invalid fields.", {
       fields: invalidFields(parsed.error),
