@@ -4,13 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { existsSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { ModelError } from "../../src/domain/failure";
 import type { OperationStatus, VideoRequest } from "../../src/domain/video-model";
 import { createVideoModel, isLocalOperation } from "../../src/models/create-video-model";
 import { LocalVideoModel } from "../../src/models/local-model";
 import { ffmpegBinary } from "../../src/models/local-render";
 import { probeMp4 } from "../helpers/mp4";
+import { collect, modelRejection } from "../helpers/model-fixtures";
 
 function request(overrides: Partial<VideoRequest> = {}): VideoRequest {
   return {
@@ -23,22 +22,6 @@ function request(overrides: Partial<VideoRequest> = {}): VideoRequest {
     generateAudio: false,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(ModelError);
-    return error as ModelError;
-  }
-  throw new Error("expected a ModelError");
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** Polls until done with a bounded number of looks (no bare sleeps in assertions). */
@@ -126,7 +109,7 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
     await model.discardVideo(status.video);
     expect(existsSync(status.video.uri)).to.equal(false);
     await model.discardVideo(status.video); // idempotent
-    await rejection(model.openVideo({ uri: "/etc/passwd", contentType: "video/mp4" }));
+    await modelRejection(model.openVideo({ uri: "/etc/passwd", contentType: "video/mp4" }));
   });
 
   it("gives different prompts visibly different videos", async () => {
@@ -166,9 +149,9 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
   });
 
   it("rejects unknown operation names as invalid", async () => {
-    expect((await rejection(model.poll("local-operations/nope", 0))).kind).to.equal("invalid");
+    expect((await modelRejection(model.poll("local-operations/nope", 0))).kind).to.equal("invalid");
     const missing = "local-operations/00000000-0000-4000-8000-000000000000";
-    expect((await rejection(model.poll(missing, 0))).kind).to.equal("invalid");
+    expect((await modelRejection(model.poll(missing, 0))).kind).to.equal("invalid");
   });
 
   describe("test directives", () => {
@@ -194,7 +177,7 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
 
     it("[[policy]] finishes filtered: poll throws a policy error with reasons", async () => {
       const { operationName } = await model.start(request({ prompt: "[[policy]] forbidden" }), 0);
-      const error = await rejection(model.poll(operationName, 0));
+      const error = await modelRejection(model.poll(operationName, 0));
       expect(error.kind).to.equal("policy");
       expect(error.permanent).to.equal(true);
       expect(error.details.raiMediaFilteredCount).to.equal(1);
@@ -205,7 +188,7 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
     it("[[transient:N]] fails the first N attempts with a retryable 503, then starts", async () => {
       const req = request({ prompt: "flaky [[transient:2]]" });
       for (const attempt of [0, 1]) {
-        const error = await rejection(model.start(req, attempt));
+        const error = await modelRejection(model.start(req, attempt));
         expect(error.kind).to.equal("transient");
         expect(error.permanent).to.equal(false);
         expect(error.details.status).to.equal(503);
@@ -216,7 +199,7 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
 
     it("[[permanent]] fails every attempt with a non-retryable invalid error", async () => {
       for (const attempt of [0, 3]) {
-        const error = await rejection(
+        const error = await modelRejection(
           model.start(request({ prompt: "bad [[permanent]]" }), attempt),
         );
         expect(error.kind).to.equal("invalid");

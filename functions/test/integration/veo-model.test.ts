@@ -6,13 +6,12 @@
 import { expect } from "chai";
 import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { ModelError } from "../../src/domain/failure";
 import type { VideoRequest } from "../../src/domain/video-model";
 import { createVideoModel } from "../../src/models/create-video-model";
 import { createGoogleAuth, type ServiceAccountCredentials } from "../../src/models/google-auth";
 import { VeoVideoModel, type VeoModelOptions } from "../../src/models/veo-model";
 import { probeMp4 } from "../helpers/mp4";
+import { collect, modelRejection } from "../helpers/model-fixtures";
 
 /** What these tests use of fakes/vertex/server.ts (loaded by path: it is outside this package's rootDir). */
 interface FakeVertex {
@@ -60,22 +59,6 @@ function request(overrides: Partial<VideoRequest> = {}): VideoRequest {
     generateAudio: true,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, String(error)).to.be.instanceOf(ModelError);
-    return error as ModelError;
-  }
-  throw new Error("expected a ModelError");
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
@@ -164,7 +147,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
       private_key: stranger.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     };
     const auth = await createGoogleAuth({ credentials, tokenUrl: `${fake.url}/token` });
-    const error = await rejection((await adapter({ auth })).start(request(), 0));
+    const error = await modelRejection((await adapter({ auth })).start(request(), 0));
     expect(error.kind).to.equal("transient");
     expect(error.details.call).to.equal("predictLongRunning (auth)");
     expect(fake.stats.starts).to.equal(0);
@@ -172,7 +155,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
 
   it("treats a rejected bearer token (401) as transient", async () => {
     const auth = { getRequestHeaders: async () => ({ authorization: "Bearer not-issued" }) };
-    const error = await rejection((await adapter({ auth })).start(request(), 0));
+    const error = await modelRejection((await adapter({ auth })).start(request(), 0));
     expect(error.kind).to.equal("transient");
     expect(error.details.status).to.equal(401);
     expect(fake.stats.unauthorized).to.equal(1);
@@ -182,7 +165,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     fake.script({ outcome: "filtered", pollsUntilDone: 1 });
     const model = await adapter();
     const { operationName } = await model.start(request(), 0);
-    const error = await rejection(model.poll(operationName, 0));
+    const error = await modelRejection(model.poll(operationName, 0));
     expect(error.kind).to.equal("policy");
     expect(error.details.raiMediaFilteredCount).to.equal(1);
     expect(error.details.raiMediaFilteredReasons).to.be.an("array").with.length(1);
@@ -194,11 +177,11 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     fake.script({ startErrors: [429, 500, 503, 400] });
     const model = await adapter();
     for (const status of [429, 500, 503]) {
-      const error = await rejection(model.start(request(), 0));
+      const error = await modelRejection(model.start(request(), 0));
       expect(error.kind, `HTTP ${status}`).to.equal("transient");
       expect(error.details.status).to.equal(status);
     }
-    const invalid = await rejection(model.start(request(), 0));
+    const invalid = await modelRejection(model.start(request(), 0));
     expect(invalid.kind).to.equal("invalid");
     expect(invalid.details).to.include({ status: 400, code: "INVALID_ARGUMENT" });
     // the script is used up: the next start goes through
@@ -216,7 +199,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
         },
       ],
     });
-    const error = await rejection((await adapter()).start(request(), 0));
+    const error = await modelRejection((await adapter()).start(request(), 0));
     expect(error.kind).to.equal("policy");
     expect(error.details.supportCodes).to.deep.equal(["58061214"]);
   });
@@ -225,7 +208,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     fake.script({ pollsUntilDone: 1, pollErrors: [503] });
     const model = await adapter();
     const { operationName } = await model.start(request(), 0);
-    expect((await rejection(model.poll(operationName, 0))).kind).to.equal("transient");
+    expect((await modelRejection(model.poll(operationName, 0))).kind).to.equal("transient");
     expect((await model.poll(operationName, 1)).done).to.equal(true);
     expect(fake.stats.starts).to.equal(1);
   });
@@ -243,7 +226,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
         request({ prompt: `a scene fake:op-error=${code} fake:polls=1` }),
         0,
       );
-      const error = await rejection(model.poll(operationName, 0));
+      const error = await modelRejection(model.poll(operationName, 0));
       expect(error.kind, `code ${code}`).to.equal(kind);
       expect(error.details.rpcCode).to.equal(code);
     }
@@ -252,29 +235,31 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
   it("scripts start failures per prompt with a marker (for tests in other processes)", async () => {
     const model = await adapter();
     const req = request({ prompt: "a scene fake:start-429x2" });
-    expect((await rejection(model.start(req, 0))).kind).to.equal("transient");
-    expect((await rejection(model.start(req, 1))).kind).to.equal("transient");
+    expect((await modelRejection(model.start(req, 0))).kind).to.equal("transient");
+    expect((await modelRejection(model.start(req, 1))).kind).to.equal("transient");
     expect((await model.start(req, 2)).operationName).to.be.a("string");
     expect(fake.stats.startsByPrompt[req.prompt]).to.equal(3);
   });
 
   it("treats a request timeout and a refused connection as transient", async () => {
     fake.script({ startErrors: [{ delayMs: 1_000 }] });
-    const slow = await rejection((await adapter({ requestTimeoutMs: 200 })).start(request(), 0));
+    const slow = await modelRejection(
+      (await adapter({ requestTimeoutMs: 200 })).start(request(), 0),
+    );
     expect(slow.kind).to.equal("transient");
     expect(slow.details.timeout).to.equal(true);
 
     const down = await adapter({ apiEndpoint: "http://127.0.0.1:1" });
-    const refused = await rejection(down.start(request(), 0));
+    const refused = await modelRejection(down.start(request(), 0));
     expect(refused.kind).to.equal("transient");
     expect(refused.details.network).to.equal(true);
   });
 
   it("rejects a poll of an unknown or malformed operation name as invalid", async () => {
     const model = await adapter();
-    expect((await rejection(model.poll("operations/123", 0))).kind).to.equal("invalid");
+    expect((await modelRejection(model.poll("operations/123", 0))).kind).to.equal("invalid");
     const unknown = `projects/${PROJECT}/locations/us-central1/publishers/google/models/veo-3.1-fast-generate-preview/operations/nope`;
-    const error = await rejection(model.poll(unknown, 0));
+    const error = await modelRejection(model.poll(unknown, 0));
     expect(error.kind).to.equal("invalid");
     expect(error.details.status).to.equal(404);
   });
