@@ -34,6 +34,7 @@ const log = (m: string) => write(`  · ${m}\n`);
 
 /** Runs `fn` with other output dropped: the in-process worker logs every step as JSON. */
 async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the same streams below
   const saved = { out: process.stdout.write, err: process.stderr.write };
   process.stdout.write = process.stderr.write = () => true;
   try {

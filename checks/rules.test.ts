@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { CompositeIndex, describeIndex, IndexesFile, validateIndexesShape } from "./lib/indexes";
-import { parseRules, RulesFile, RulesSyntaxError } from "./lib/rules-parser";
+import { type CompositeIndex, describeIndex, type IndexesFile, validateIndexesShape } from "./lib/indexes";
+import { parseRules, type RulesFile, RulesSyntaxError } from "./lib/rules-parser";
 import { collectAllows, conditionText, findPolicyViolations, readAllowsFor } from "./lib/rules-policy";
 
 // Offline stand-in for the emulator-backed rules tests (rules-tests/), which

@@ -10,8 +10,8 @@ import {
   localsOf,
   namedBlocks,
   parseTf,
-  ResourceBlock,
-  TfFile,
+  type ResourceBlock,
+  type TfFile,
 } from "./lib/terraform";
 
 // Offline stand-in for `terraform validate` (no terraform binary here).

@@ -25,6 +25,8 @@ export function followCreation(
   onError: (err: Error) => void = () => undefined,
 ): () => void {
   let stopped = false;
+  // Assigned once subscribe() returns; stop() may already run from inside it.
+  // eslint-disable-next-line prefer-const
   let unsubscribe: (() => void) | undefined;
   const stop = () => {
     if (stopped) return;
@@ -94,6 +96,8 @@ export function waitForEndOf(
   { timeoutMs = 600_000, onChange }: WaitForEndOptions = {},
 ): Promise<CreationSnapshot | null> {
   return new Promise((resolve, reject) => {
+    // Assigned once the subscription exists; the timer may fire first.
+    // eslint-disable-next-line prefer-const
     let stop: (() => void) | undefined;
     const timer = setTimeout(() => {
       stop?.();

@@ -24,6 +24,8 @@ export function waitForBalance(
   what: string,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
+    // Assigned once onSnapshot returns; its first callback may already have finished.
+    // eslint-disable-next-line prefer-const
     let unsubscribe: (() => void) | undefined;
     let done = false;
     const finish = (fn: () => void) => {

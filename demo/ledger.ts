@@ -20,7 +20,9 @@ export function formatLedger(rows: LedgerRow[]): string {
   return rows
     .map((row) => {
       const amount = `${row.amount > 0 ? "+" : ""}${row.amount}`.padStart(5);
-      const what = [row.details.creationId, row.details.reason].filter((v) => v !== undefined).join("  ");
+      const what = [row.details.creationId, row.details.reason]
+        .filter((v): v is string => typeof v === "string")
+        .join("  ");
       const when = row.timestamp ? row.timestamp.toDate().toISOString().slice(11, 19) : "--:--:--";
       return `    ${when}  ${row.type.padEnd(16)} ${amount}  ${String(what)}`;
     })

@@ -182,7 +182,7 @@ function failureMessage(err: unknown): { message: string; code: number } {
   return { message: err instanceof Error ? (err.stack ?? err.message) : String(err), code: 1 };
 }
 
-main()
+void main()
   .catch((err: unknown) => {
     // After Ctrl-C, errors are the echo of closing the SDK and the stack: not worth showing.
     if (interrupted) return 130;

@@ -136,7 +136,7 @@ describe("reliability: chaos", function () {
           submitted++;
           // A rejection is counted, not fatal: whatever was charged is found below and checked.
           if (!outcome.ok) return;
-          const { creationId } = outcome.result as GenerateVideoResult;
+          const { creationId } = outcome.result;
           submittedAt.set(creationId, Date.now());
           kinds.set(creationId, kind);
           if (kind === "twice" || kind === "slow") {

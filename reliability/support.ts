@@ -31,7 +31,7 @@ export async function pool<T, R>(
   limit: number,
   fn: (item: T, i: number) => Promise<R>,
 ) {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {

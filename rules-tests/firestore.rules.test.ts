@@ -13,8 +13,8 @@ import {
   assertFails,
   assertSucceeds,
   initializeTestEnvironment,
-  RulesTestContext,
-  RulesTestEnvironment,
+  type RulesTestContext,
+  type RulesTestEnvironment,
 } from "@firebase/rules-unit-testing";
 import { expect } from "chai";
 import { readFileSync } from "node:fs";

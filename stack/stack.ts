@@ -38,7 +38,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const env = stackEnv();
   if (options.reuseRunning && (await stackIsRunning(options.firebase))) {
     log("reusing the local stack that is already running");
-    return { env, stop: async () => undefined, crashed: never() };
+    return { env, stop: () => Promise.resolve(), crashed: never() };
   }
   if (options.officialFirestore) {
     if (!options.firebase) throw new Error("officialFirestore needs firebase: true");

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 }
 
 interface AdminFirestore {
-  getFirestore(): { doc(path: string): { get(): Promise<{ exists: boolean }> } };
+  getFirestore: () => { doc(path: string): { get(): Promise<{ exists: boolean }> } };
 }
 
 async function floor(load: NodeJS.Require, uid: string, started: number): Promise<void> {

@@ -33,7 +33,8 @@ export function localOverrides(): Array<{ name: string; local: string; productio
   for (const param of Object.values(params) as Param[]) {
     const local = process.env[param.name];
     const production = param.options?.default;
-    if (local !== undefined && production !== undefined && String(production) !== local)
+    if (typeof production !== "number" && typeof production !== "string") continue;
+    if (local !== undefined && String(production) !== local)
       out.push({ name: param.name, local, production: String(production) });
   }
   return out;

@@ -3,7 +3,7 @@
 // each task's schedule time and times every invocation. The plan's design is simulated in
 // the same run by a handler that waits: it holds the invocation from the first step until
 // the video is stored, sleeping between looks instead of returning.
-import { MediaStore } from "../../functions/src/adapters/media-store";
+import { type MediaStore } from "../../functions/src/adapters/media-store";
 import { generateVideo } from "../../functions/src/handlers/generate-video";
 import { processCreation, type WorkerDeps } from "../../functions/src/handlers/process-creation";
 import { LocalVideoModel } from "../../functions/src/models/local-model";

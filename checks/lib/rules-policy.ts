@@ -1,4 +1,4 @@
-import { AllowStatement, FunctionDef, MatchBlock, Method, RulesFile, Token } from "./rules-parser";
+import { type AllowStatement, type FunctionDef, type MatchBlock, type Method, type RulesFile, type Token } from "./rules-parser";
 
 /** Collections that only the functions (Admin SDK) may write. */
 export const SERVER_ONLY_COLLECTIONS = ["users", "creations", "transactions"] as const;

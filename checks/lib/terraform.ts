@@ -108,7 +108,7 @@ export function namedBlocks(files: TfFile[], kind: "variable" | "output"): Map<s
     const byName = file.doc[kind];
     if (!isRecord(byName)) continue;
     for (const [name, bodies] of Object.entries(byName)) {
-      const body = Array.isArray(bodies) ? bodies[0] : bodies;
+      const body: unknown = Array.isArray(bodies) ? (bodies as unknown[])[0] : bodies;
       if (isRecord(body)) out.set(name, body);
     }
   }

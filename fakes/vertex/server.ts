@@ -362,7 +362,8 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
         400,
         "Request contains an invalid argument: instances[0].prompt is required.",
       );
-    if (!["16:9", "9:16"].includes(String(p.aspectRatio ?? "16:9"))) {
+    const aspectRatio = p.aspectRatio ?? "16:9";
+    if (typeof aspectRatio !== "string" || !["16:9", "9:16"].includes(aspectRatio)) {
       return sendError(res, 400, "Request contains an invalid argument: unsupported aspectRatio.");
     }
     if (![4, 6, 8].includes(Number(p.durationSeconds ?? 8))) {
@@ -386,7 +387,7 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     operations.set(name, {
       name,
       prompt: promptKey,
-      aspectRatio: String(p.aspectRatio ?? "16:9"),
+      aspectRatio,
       durationSeconds: Number(p.durationSeconds ?? 8),
       storageUri: storageUri.endsWith("/") ? storageUri : `${storageUri}/`,
       polls: 0,
