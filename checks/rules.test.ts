@@ -2,9 +2,19 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { type CompositeIndex, describeIndex, type IndexesFile, validateIndexesShape } from "./lib/indexes";
+import {
+  type CompositeIndex,
+  describeIndex,
+  type IndexesFile,
+  validateIndexesShape,
+} from "./lib/indexes";
 import { parseRules, type RulesFile, RulesSyntaxError } from "./lib/rules-parser";
-import { collectAllows, conditionText, findPolicyViolations, readAllowsFor } from "./lib/rules-policy";
+import {
+  collectAllows,
+  conditionText,
+  findPolicyViolations,
+  readAllowsFor,
+} from "./lib/rules-policy";
 
 // Offline stand-in for the emulator-backed rules tests (rules-tests/), which
 // need the official Firestore emulator: Java 21 and a JAR download.
@@ -54,7 +64,9 @@ describe("firestore.rules (offline check)", () => {
   });
 
   it("gates creations reads on ownership or published status, signed in", () => {
-    const text = readAllowsFor(rules, "creations").map((s) => conditionText(s.allow)).join(" ");
+    const text = readAllowsFor(rules, "creations")
+      .map((s) => conditionText(s.allow))
+      .join(" ");
     expect(text).to.contain("ownsResource ( )");
     expect(text).to.contain("resource . data . status == published");
     expect(text).to.contain("signedIn ( )");
@@ -64,7 +76,9 @@ describe("firestore.rules (offline check)", () => {
     const allows = readAllowsFor(rules, "transactions");
     expect(allows).to.have.length(1);
     expect(conditionText(allows[0].allow)).to.equal("ownsResource ( )");
-    const helpers = rules.matches[0].functions.map((f) => `${f.name}: ${f.body.map((t) => t.value).join(" ")}`);
+    const helpers = rules.matches[0].functions.map(
+      (f) => `${f.name}: ${f.body.map((t) => t.value).join(" ")}`,
+    );
     expect(helpers.join("\n")).to.contain(
       "ownsResource: return signedIn ( ) && resource . data . userId == request . auth . uid",
     );
@@ -91,15 +105,18 @@ describe("firestore.rules (offline check)", () => {
   describe("the policy check catches client writes", () => {
     const cases: Record<string, string> = {
       "allow write: if true on creations": "match /creations/{id} { allow write: if true; }",
-      "create on users behind auth": "match /users/{uid} { allow create: if request.auth.uid == uid; }",
+      "create on users behind auth":
+        "match /users/{uid} { allow create: if request.auth.uid == uid; }",
       "delete of own draft creations (the plan's rule)":
         "match /creations/{id} { allow delete: if request.auth.uid == resource.data.userId && resource.data.status == 'draft'; }",
       "unconditional read of transactions": "match /transactions/{id} { allow read; }",
       "read: if true on users": "match /users/{uid} { allow get: if true || false; }",
       "recursive wildcard write": "match /{document=**} { allow update: if request.auth != null; }",
       "wildcard collection write": "match /{collection}/{id} { allow write: if false; }",
-      "nested path under transactions": "match /transactions/{id} { match /notes/{n} { allow create: if false; } }",
-      "helper returning true": "function open() { return true; } match /creations/{id} { allow read: if open(); }",
+      "nested path under transactions":
+        "match /transactions/{id} { match /notes/{n} { allow create: if false; } }",
+      "helper returning true":
+        "function open() { return true; } match /creations/{id} { allow read: if open(); }",
     };
     for (const [name, body] of Object.entries(cases)) {
       it(name, () => {
@@ -108,7 +125,9 @@ describe("firestore.rules (offline check)", () => {
     }
 
     it("accepts a deny-only read rule", () => {
-      const ok = wrap("match /users/{uid} { allow get: if request.auth != null && request.auth.uid == uid; }");
+      const ok = wrap(
+        "match /users/{uid} { allow get: if request.auth != null && request.auth.uid == uid; }",
+      );
       expect(findPolicyViolations(parseRules(ok))).to.deep.equal([]);
     });
   });
@@ -121,7 +140,10 @@ describe("firestore.indexes.json (offline check)", () => {
     expect(validateIndexesShape(parsed)).to.deep.equal([]);
   });
 
-  const index = (collectionGroup: string, ...fields: [string, "ASCENDING" | "DESCENDING"][]): string =>
+  const index = (
+    collectionGroup: string,
+    ...fields: [string, "ASCENDING" | "DESCENDING"][]
+  ): string =>
     describeIndex({
       collectionGroup,
       queryScope: "COLLECTION",
@@ -129,12 +151,36 @@ describe("firestore.indexes.json (offline check)", () => {
     });
 
   const required: Record<string, string> = {
-    "a user's creations newest first": index("creations", ["userId", "ASCENDING"], ["createdAt", "DESCENDING"]),
-    "a user's ledger newest first": index("transactions", ["userId", "ASCENDING"], ["timestamp", "DESCENDING"]),
-    "the public feed newest first": index("creations", ["status", "ASCENDING"], ["publishedAt", "DESCENDING"]),
-    "generateVideo: a user's unfinished jobs": index("creations", ["userId", "ASCENDING"], ["status", "ASCENDING"]),
-    "sweeper: pending (or processing past the hard limit) older than t": index("creations", ["status", "ASCENDING"], ["createdAt", "ASCENDING"]),
-    "sweeper: processing not updated since t": index("creations", ["status", "ASCENDING"], ["updatedAt", "ASCENDING"]),
+    "a user's creations newest first": index(
+      "creations",
+      ["userId", "ASCENDING"],
+      ["createdAt", "DESCENDING"],
+    ),
+    "a user's ledger newest first": index(
+      "transactions",
+      ["userId", "ASCENDING"],
+      ["timestamp", "DESCENDING"],
+    ),
+    "the public feed newest first": index(
+      "creations",
+      ["status", "ASCENDING"],
+      ["publishedAt", "DESCENDING"],
+    ),
+    "generateVideo: a user's unfinished jobs": index(
+      "creations",
+      ["userId", "ASCENDING"],
+      ["status", "ASCENDING"],
+    ),
+    "sweeper: pending (or processing past the hard limit) older than t": index(
+      "creations",
+      ["status", "ASCENDING"],
+      ["createdAt", "ASCENDING"],
+    ),
+    "sweeper: processing not updated since t": index(
+      "creations",
+      ["status", "ASCENDING"],
+      ["updatedAt", "ASCENDING"],
+    ),
   };
 
   for (const [query, expected] of Object.entries(required)) {
@@ -153,7 +199,11 @@ describe("firestore.indexes.json (offline check)", () => {
     expect(validateIndexesShape([])).to.not.deep.equal([]);
     expect(validateIndexesShape({ indexes: {} })).to.not.deep.equal([]);
     expect(
-      validateIndexesShape({ indexes: [{ collectionGroup: "creations", queryScope: "COLLECTION", fields: [{ fieldPath: "a" }] }] }),
+      validateIndexesShape({
+        indexes: [
+          { collectionGroup: "creations", queryScope: "COLLECTION", fields: [{ fieldPath: "a" }] },
+        ],
+      }),
     ).to.not.deep.equal([]);
     expect(
       validateIndexesShape({

@@ -56,7 +56,11 @@ describe("terraform/ (offline check)", () => {
 
   describe("syntax", () => {
     it("parses every .tf file, including versions, variables and outputs", () => {
-      expect(files.map((f) => f.name)).to.include.members(["versions.tf", "variables.tf", "outputs.tf"]);
+      expect(files.map((f) => f.name)).to.include.members([
+        "versions.tf",
+        "variables.tf",
+        "outputs.tf",
+      ]);
       expect(resources.length).to.be.greaterThan(10);
     });
 
@@ -114,9 +118,21 @@ describe("terraform/ (offline check)", () => {
     it("enables the Google APIs the system uses", () => {
       const apis = String(localsOf(files).values.google_apis);
       for (const api of [
-        "aiplatform", "artifactregistry", "billingbudgets", "cloudbuild", "cloudfunctions",
-        "cloudscheduler", "cloudtasks", "eventarc", "firestore", "iam", "identitytoolkit",
-        "pubsub", "run", "secretmanager", "storage",
+        "aiplatform",
+        "artifactregistry",
+        "billingbudgets",
+        "cloudbuild",
+        "cloudfunctions",
+        "cloudscheduler",
+        "cloudtasks",
+        "eventarc",
+        "firestore",
+        "iam",
+        "identitytoolkit",
+        "pubsub",
+        "run",
+        "secretmanager",
+        "storage",
       ]) {
         expect(apis, api).to.contain(`"${api}.googleapis.com"`);
       }
@@ -130,7 +146,9 @@ describe("terraform/ (offline check)", () => {
 
     it("flags a labelable resource without labels", async () => {
       const bad = await fixture('resource "google_pubsub_topic" "t" {\n  name = "t"\n}\n');
-      expect(findLabelViolations(bad)).to.deep.equal(["fixture.tf: google_pubsub_topic.t: no labels"]);
+      expect(findLabelViolations(bad)).to.deep.equal([
+        "fixture.tf: google_pubsub_topic.t: no labels",
+      ]);
     });
 
     it("flags labels that skip the shared locals or the service label", async () => {
@@ -140,7 +158,9 @@ describe("terraform/ (offline check)", () => {
       );
       const problems = findLabelViolations(bad);
       expect(problems.some((p) => p.includes("google_storage_bucket.a"))).to.equal(true);
-      expect(problems.some((p) => p.includes("google_storage_bucket.b: labels.env"))).to.equal(true);
+      expect(problems.some((p) => p.includes("google_storage_bucket.b: labels.env"))).to.equal(
+        true,
+      );
     });
 
     it("flags a Google resource type nobody has classified", async () => {
@@ -155,7 +175,9 @@ describe("terraform/ (offline check)", () => {
     });
 
     it("flags a literal project argument", async () => {
-      const bad = await fixture('resource "google_service_account" "s" {\n  project = "phoenix-project-386"\n}\n');
+      const bad = await fixture(
+        'resource "google_service_account" "s" {\n  project = "phoenix-project-386"\n}\n',
+      );
       expect(findProjectIdViolations(bad)).to.have.length.greaterThan(0);
     });
 
@@ -196,12 +218,21 @@ describe("terraform/ (offline check)", () => {
       const bucket = one("google_storage_bucket", "veo_output").body;
       expect(bucket.uniform_bucket_level_access).to.equal(true);
       expect(bucket.public_access_prevention).to.equal("enforced");
-      expect(bucket.lifecycle_rule).to.deep.include({ action: [{ type: "Delete" }], condition: [{ age: 1 }] });
+      expect(bucket.lifecycle_rule).to.deep.include({
+        action: [{ type: "Delete" }],
+        condition: [{ age: 1 }],
+      });
     });
 
     it("grants only the expected project-level roles, never owner/editor or storage/secret roles", () => {
-      const projectRoles = String(localsOf(files).values.functions_project_roles).match(/roles\/[A-Za-z.]+/g);
-      expect(projectRoles).to.have.members(["roles/aiplatform.user", "roles/cloudtasks.enqueuer", "roles/datastore.user"]);
+      const projectRoles = String(localsOf(files).values.functions_project_roles).match(
+        /roles\/[A-Za-z.]+/g,
+      );
+      expect(projectRoles).to.have.members([
+        "roles/aiplatform.user",
+        "roles/cloudtasks.enqueuer",
+        "roles/datastore.user",
+      ]);
       const literalRoles = resources
         .filter((r) => r.type === "google_project_iam_member")
         .map((r) => String(r.body.role))
@@ -216,8 +247,13 @@ describe("terraform/ (offline check)", () => {
         role: "roles/storage.objectAdmin",
       });
       const accessor = one("google_secret_manager_secret_iam_member", "functions_r2").body;
-      expect(accessor).to.include({ for_each: "${google_secret_manager_secret.r2}", role: "roles/secretmanager.secretAccessor" });
-      expect(String(localsOf(files).values.r2_secret_ids)).to.match(/"R2_ACCESS_KEY_ID".*"R2_SECRET_ACCESS_KEY"/s);
+      expect(accessor).to.include({
+        for_each: "${google_secret_manager_secret.r2}",
+        role: "roles/secretmanager.secretAccessor",
+      });
+      expect(String(localsOf(files).values.r2_secret_ids)).to.match(
+        /"R2_ACCESS_KEY_ID".*"R2_SECRET_ACCESS_KEY"/s,
+      );
     });
 
     it("lets the runtime account act as itself only and invoke the worker service only", () => {
@@ -226,7 +262,9 @@ describe("terraform/ (offline check)", () => {
         role: "roles/iam.serviceAccountUser",
         member: "${local.functions_sa_member}",
       });
-      expect(one("google_cloud_run_v2_service_iam_member", "functions_invoke_worker").body).to.include({
+      expect(
+        one("google_cloud_run_v2_service_iam_member", "functions_invoke_worker").body,
+      ).to.include({
         for_each: "${var.worker_deployed ? toset(var.worker_service_names) : toset([])}",
         name: "${each.value}",
         role: "roles/run.invoker",
@@ -248,13 +286,17 @@ describe("terraform/ (offline check)", () => {
         abort_multipart_uploads_transition: { condition: { type: "Age", max_age: 86400 } },
       });
       for (const bucket of ["drafts", "public"]) {
-        expect(one("cloudflare_r2_bucket_lifecycle", bucket).body.rules).to.deep.equal(["${local.r2_abort_multipart_rule}"]);
+        expect(one("cloudflare_r2_bucket_lifecycle", bucket).body.rules).to.deep.equal([
+          "${local.r2_abort_multipart_rule}",
+        ]);
       }
     });
 
     it("serves only the public bucket on the custom domain and keeps r2.dev off", () => {
       const domains = resources.filter((r) => r.type === "cloudflare_r2_custom_domain");
-      expect(domains.map((d) => d.body.bucket_name)).to.deep.equal(["${cloudflare_r2_bucket.public.name}"]);
+      expect(domains.map((d) => d.body.bucket_name)).to.deep.equal([
+        "${cloudflare_r2_bucket.public.name}",
+      ]);
       for (const bucket of ["drafts", "public"]) {
         expect(one("cloudflare_r2_managed_domain", bucket).body.enabled).to.equal(false);
       }

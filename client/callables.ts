@@ -43,31 +43,49 @@ async function call<Req, Res>(functions: Functions, name: string, data: Req): Pr
 }
 
 /** Debits the tokens and queues the video; follow it with `watchCreation(db, creationId, …)`. */
-export async function generateVideo(functions: Functions, input: GenerateVideoInput): Promise<GenerateVideoResult> {
+export async function generateVideo(
+  functions: Functions,
+  input: GenerateVideoInput,
+): Promise<GenerateVideoResult> {
   return call(functions, "generateVideo", validate(generateVideoInput, input));
 }
 
 /** Makes a draft public; the result carries the public media URL. */
-export async function publishCreation(functions: Functions, input: CreationRefInput): Promise<PublishCreationResult> {
+export async function publishCreation(
+  functions: Functions,
+  input: CreationRefInput,
+): Promise<PublishCreationResult> {
   return call(functions, "publishCreation", validate(creationRefInput, input));
 }
 
 /** Cancels a job that has not started generating, with a refund. */
-export async function cancelCreation(functions: Functions, input: CreationRefInput): Promise<CancelCreationResult> {
+export async function cancelCreation(
+  functions: Functions,
+  input: CreationRefInput,
+): Promise<CancelCreationResult> {
   return call(functions, "cancelCreation", validate(creationRefInput, input));
 }
 
 /** Deletes a finished creation and its media. */
-export async function deleteCreation(functions: Functions, input: CreationRefInput): Promise<DeleteCreationResult> {
+export async function deleteCreation(
+  functions: Functions,
+  input: CreationRefInput,
+): Promise<DeleteCreationResult> {
   return call(functions, "deleteCreation", validate(creationRefInput, input));
 }
 
 /** A fresh link to the owner's media (draft links expire; see `expiresAt`). */
-export async function getMediaUrl(functions: Functions, input: CreationRefInput): Promise<MediaUrlResult> {
+export async function getMediaUrl(
+  functions: Functions,
+  input: CreationRefInput,
+): Promise<MediaUrlResult> {
   return call(functions, "getMediaUrl", validate(creationRefInput, input));
 }
 
 /** Admin only (custom claim `admin: true`): adds tokens to a user's balance. */
-export async function grantTokens(functions: Functions, input: GrantTokensInput): Promise<GrantTokensResult> {
+export async function grantTokens(
+  functions: Functions,
+  input: GrantTokensInput,
+): Promise<GrantTokensResult> {
   return call(functions, "grantTokens", validate(grantTokensInput, input));
 }

@@ -54,7 +54,10 @@ export interface WrongStateDetails {
  * Thrown by the client wrappers before any network call when the input fails the shared
  * schema; shaped like the server's `invalid-argument` so the same checks apply.
  */
-export class ClientValidationError extends Error implements CallableErrorWith<InvalidArgumentDetails> {
+export class ClientValidationError
+  extends Error
+  implements CallableErrorWith<InvalidArgumentDetails>
+{
   readonly code = "invalid-argument";
   constructor(readonly details: InvalidArgumentDetails) {
     super(`invalid fields: ${details.fields.join(", ")}`);
@@ -92,12 +95,16 @@ export function isInvalidArgument(err: unknown): err is CallableErrorWith<Invali
 }
 
 /** Not enough tokens; `err.details` has `required` and `balance`. */
-export function isInsufficientTokens(err: unknown): err is CallableErrorWith<InsufficientTokensDetails> {
+export function isInsufficientTokens(
+  err: unknown,
+): err is CallableErrorWith<InsufficientTokensDetails> {
   return hasCode(err, "failed-precondition") && reasonOf(err) === ErrorReason.insufficientTokens;
 }
 
 /** Too many unfinished jobs for this user: wait for one to end, then retry. */
-export function isTooManyActiveJobs(err: unknown): err is CallableErrorWith<TooManyActiveJobsDetails> {
+export function isTooManyActiveJobs(
+  err: unknown,
+): err is CallableErrorWith<TooManyActiveJobsDetails> {
   return hasCode(err, "resource-exhausted") && reasonOf(err) === ErrorReason.tooManyActiveJobs;
 }
 

@@ -36,7 +36,8 @@ export function waitForBalance(
       fn();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`no ${what} on users/${uid} after ${timeoutMs / 1000}s`))),
+      () =>
+        finish(() => reject(new Error(`no ${what} on users/${uid} after ${timeoutMs / 1000}s`))),
       timeoutMs,
     );
     unsubscribe = onSnapshot(

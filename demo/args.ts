@@ -50,15 +50,20 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
     generateAudio: values.audio,
   };
   // Unparsed strings go through as they are: the schema reports them as invalid fields.
-  if (values.aspect !== undefined) input.aspectRatio = values.aspect as GenerateVideoInput["aspectRatio"];
-  if (values.duration !== undefined) input.duration = numberOrText(values.duration) as GenerateVideoInput["duration"];
-  if (values.resolution !== undefined) input.resolution = values.resolution as GenerateVideoInput["resolution"];
+  if (values.aspect !== undefined)
+    input.aspectRatio = values.aspect as GenerateVideoInput["aspectRatio"];
+  if (values.duration !== undefined)
+    input.duration = numberOrText(values.duration) as GenerateVideoInput["duration"];
+  if (values.resolution !== undefined)
+    input.resolution = values.resolution as GenerateVideoInput["resolution"];
   const timeout = values.timeout === undefined ? 180 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new UsageError(`--timeout must be a positive number of seconds`);
   return { input, timeoutMs: timeout * 1000, help: values.help };
 }
 
-const numberOrText = (value: string): number | string => (/^\d+$/.test(value) ? Number(value) : value);
+const numberOrText = (value: string): number | string =>
+  /^\d+$/.test(value) ? Number(value) : value;
 
 /** Whether the prompt asks the local model to fail (a failure is then the expected outcome). */
 export function asksForFailure(prompt: string): boolean {

@@ -1,7 +1,13 @@
 // The Firebase JS client SDK (what an app uses), pointed at the local emulators.
 import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
-import { connectFirestoreEmulator, getFirestore, setLogLevel, terminate, type Firestore } from "firebase/firestore";
+import {
+  connectFirestoreEmulator,
+  getFirestore,
+  setLogLevel,
+  terminate,
+  type Firestore,
+} from "firebase/firestore";
 import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
 import { HOST, PORTS, PROJECT_ID } from "../stack/config";
 
@@ -15,7 +21,10 @@ export interface ClientSdk {
 
 export function connectClient(): ClientSdk {
   // The emulators accept any API key; a demo- project id keeps the SDK off real projects.
-  const app = initializeApp({ projectId: PROJECT_ID, apiKey: "demo-api-key" }, `phoenix-demo-${Date.now()}`);
+  const app = initializeApp(
+    { projectId: PROJECT_ID, apiKey: "demo-api-key" },
+    `phoenix-demo-${Date.now()}`,
+  );
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${HOST}:${PORTS.auth}`, { disableWarnings: true });
   const db = getFirestore(app);

@@ -1,6 +1,13 @@
 // The user's token ledger, read like an app would: transactions where userId == uid.
 // A one-off query (not a listener: the stand-in's query listeners miss later documents).
-import { collection, getDocs, query, where, type Firestore, type Timestamp } from "firebase/firestore";
+import {
+  collection,
+  getDocs,
+  query,
+  where,
+  type Firestore,
+  type Timestamp,
+} from "firebase/firestore";
 
 export interface LedgerRow {
   id: string;

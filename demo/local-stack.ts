@@ -20,10 +20,16 @@ export class StackProblem extends Error {}
 async function completeStackRunning(): Promise<boolean> {
   if (!(await firestoreReady()) || !(await s3Ready())) return false;
   const running = await hubEmulators();
-  return ["auth", "functions", "tasks"].every((n) => running.includes(n)) && (await loadedFunctionTriggers()) > 0;
+  return (
+    ["auth", "functions", "tasks"].every((n) => running.includes(n)) &&
+    (await loadedFunctionTriggers()) > 0
+  );
 }
 
-export async function ensureStack(signal: AbortSignal, log: (m: string) => void): Promise<DemoStack> {
+export async function ensureStack(
+  signal: AbortSignal,
+  log: (m: string) => void,
+): Promise<DemoStack> {
   const running = await completeStackRunning();
   if (!running) {
     // Fail on a taken port before spending time on the build.
@@ -31,10 +37,16 @@ export async function ensureStack(signal: AbortSignal, log: (m: string) => void)
       throw new StackProblem(explain(err));
     });
     log("▶ no local stack running: starting one (first start builds the functions)");
-    if (!(await buildFunctions())) throw new StackProblem("the functions do not compile; see the errors above");
+    if (!(await buildFunctions()))
+      throw new StackProblem("the functions do not compile; see the errors above");
   }
   try {
-    const stack = await startStack({ firebase: true, reuseRunning: true, signal, log: (m) => log(`  · ${m}`) });
+    const stack = await startStack({
+      firebase: true,
+      reuseRunning: true,
+      signal,
+      log: (m) => log(`  · ${m}`),
+    });
     return { stack, started: !running };
   } catch (err) {
     throw new StackProblem(explain(err));
@@ -50,6 +62,7 @@ function explain(err: unknown): string {
       `  A complete running stack (npm run emulators) is reused; a partial one or another program is not.`
     );
   }
-  if (err instanceof EmulatorStartError) return `the Firebase emulators did not come up: ${message}\n  Full log: ${logFile}`;
+  if (err instanceof EmulatorStartError)
+    return `the Firebase emulators did not come up: ${message}\n  Full log: ${logFile}`;
   return `the local stack did not come up: ${message}\n  Emulator log: ${logFile}`;
 }

@@ -36,7 +36,9 @@ export class ProgressView {
     if ((creation.retryCount ?? 0) > this.retries) {
       this.retries = creation.retryCount;
       this.clearBar();
-      this.out.write(`  ↻ attempt ${this.retries + 1} (previous: ${creation.lastError ?? "failed"})  at ${elapsed}\n`);
+      this.out.write(
+        `  ↻ attempt ${this.retries + 1} (previous: ${creation.lastError ?? "failed"})  at ${elapsed}\n`,
+      );
     }
     const progress = creation.progress ?? 0;
     if (this.live) {

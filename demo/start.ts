@@ -32,7 +32,10 @@ const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const say = (line: string) => console.log(line);
 
 class DemoFailure extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -54,7 +57,8 @@ async function main(): Promise<number> {
   try {
     validate(generateVideoInput, args.input);
   } catch (err) {
-    if (isInvalidArgument(err)) throw new DemoFailure(`invalid ${err.details.fields.join(", ")}\n\n${USAGE}`, 2);
+    if (isInvalidArgument(err))
+      throw new DemoFailure(`invalid ${err.details.fields.join(", ")}\n\n${USAGE}`, 2);
     throw err;
   }
   say("Phoenix video engine — local demo (Ctrl-C to stop)");
@@ -64,28 +68,45 @@ async function main(): Promise<number> {
   stackStarting = true;
   demoStack = await ensureStack(abort.signal, say).finally(() => (stackStarting = false));
   say(`✔ local stack ${demoStack.started ? "started" : "reused (already running)"} at ${since()}`);
-  const crashed = demoStack.stack.crashed.then((message) => Promise.reject(new DemoFailure(message)));
+  const crashed = demoStack.stack.crashed.then((message) =>
+    Promise.reject(new DemoFailure(message)),
+  );
   crashed.catch(() => undefined); // observed by the races below
 
   client = connectClient();
   const { db, functions, auth } = client;
   const user = await signUpDemoUser(auth);
   say(`✔ signed up ${user.email} (uid ${user.uid}) on the Auth emulator`);
-  const before = await waitForBalance(db, user.uid, () => true, WELCOME_TIMEOUT_MS, "welcome balance");
+  const before = await waitForBalance(
+    db,
+    user.uid,
+    () => true,
+    WELCOME_TIMEOUT_MS,
+    "welcome balance",
+  );
   say(`✔ welcome grant arrived: balance ${before} tokens`);
 
   say(`▶ generateVideo ${JSON.stringify(args.input)}`);
   const queued = await generateVideo(functions, args.input).catch((err: unknown) => {
-    if (isInvalidArgument(err)) throw new DemoFailure(`invalid input: ${err.details.fields.join(", ")}\n\n${USAGE}`, 2);
+    if (isInvalidArgument(err))
+      throw new DemoFailure(`invalid input: ${err.details.fields.join(", ")}\n\n${USAGE}`, 2);
     if (isInsufficientTokens(err))
-      throw new DemoFailure(`not enough tokens: ${err.details.required} needed, ${err.details.balance} available`, 2);
+      throw new DemoFailure(
+        `not enough tokens: ${err.details.required} needed, ${err.details.balance} available`,
+        2,
+      );
     throw err;
   });
-  say(`✔ creation ${queued.creationId} queued: cost ${queued.cost} tokens, balance now ${queued.balance}`);
+  say(
+    `✔ creation ${queued.creationId} queued: cost ${queued.cost} tokens, balance now ${queued.balance}`,
+  );
 
   const view = new ProgressView();
   const end = await Promise.race([
-    waitForEnd(db, queued.creationId, { timeoutMs: args.timeoutMs, onChange: (c) => c && view.update(c) }),
+    waitForEnd(db, queued.creationId, {
+      timeoutMs: args.timeoutMs,
+      onChange: (c) => c && view.update(c),
+    }),
     crashed,
   ]).finally(() => view.close());
   if (!end) throw new DemoFailure(`creation ${queued.creationId} disappeared`);
@@ -99,16 +120,21 @@ async function main(): Promise<number> {
 /** Prints the end state; saves the video of a draft. Returns the exit code it deserves. */
 async function reportOutcome(end: CreationSnapshot, prompt: string): Promise<number> {
   if (end.status === "draft" || end.status === "published") {
-    if (!end.mediaUrl) throw new DemoFailure(`creation ${end.id} is ${end.status} without a mediaUrl`);
+    if (!end.mediaUrl)
+      throw new DemoFailure(`creation ${end.id} is ${end.status} without a mediaUrl`);
     const { file, bytes } = await downloadVideo(end.mediaUrl, OUT_DIR, end.id);
     const took = end.generationTime != null ? `, generated in ${end.generationTime}s` : "";
-    say(`✔ saved ${path.relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB, ${end.modelUsed ?? "?"}${took})`);
+    say(
+      `✔ saved ${path.relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB, ${end.modelUsed ?? "?"}${took})`,
+    );
     return 0;
   }
   say(`✖ creation ${end.id} ${end.status}: ${end.error ?? "(no message)"}`);
   say(`  refunded: ${end.refunded ? "yes" : "NO"}`);
   if (end.status === "failed" && end.refunded && asksForFailure(prompt)) {
-    say("  This is the failure the prompt asked for: the demo of a refunded failure succeeded (exit 0).");
+    say(
+      "  This is the failure the prompt asked for: the demo of a refunded failure succeeded (exit 0).",
+    );
     return 0;
   }
   return 1;
@@ -118,15 +144,26 @@ async function reportOutcome(end: CreationSnapshot, prompt: string): Promise<num
  * Balance before and after and the ledger; checks that the run's entries explain the change.
  * The balance is read with a listener: a refund may land just after the status change.
  */
-async function reportLedger(sdk: ClientSdk, uid: string, before: number, end: CreationSnapshot): Promise<boolean> {
+async function reportLedger(
+  sdk: ClientSdk,
+  uid: string,
+  before: number,
+  end: CreationSnapshot,
+): Promise<boolean> {
   const rows = await ledgerOf(sdk.db, uid);
   const run = rows.filter((row) => row.details.creationId === end.id);
   const expected = before + sumOf(run);
-  const after = await waitForBalance(sdk.db, uid, (b) => b === expected, SETTLE_TIMEOUT_MS, `balance ${expected}`).catch(
-    () => undefined,
-  );
+  const after = await waitForBalance(
+    sdk.db,
+    uid,
+    (b) => b === expected,
+    SETTLE_TIMEOUT_MS,
+    `balance ${expected}`,
+  ).catch(() => undefined);
   say(`  ledger (transactions where userId == ${uid}):\n${formatLedger(rows)}`);
-  say(`  balance: before ${before} → after ${after ?? "?"} tokens (this run: ${sumOf(run) >= 0 ? "+" : ""}${sumOf(run)})`);
+  say(
+    `  balance: before ${before} → after ${after ?? "?"} tokens (this run: ${sumOf(run) >= 0 ? "+" : ""}${sumOf(run)})`,
+  );
   if (after === undefined) {
     say(`✖ the balance did not settle at ${expected} = ${before} + this run's ledger entries`);
     return false;

@@ -121,7 +121,9 @@ describe("users/{uid}", () => {
   });
 
   it("owner cannot create their user document (the Auth trigger does)", async () => {
-    await assertFails(db(env.authenticatedContext("carol")).doc("users/carol").set({ tokenBalance: 1000 }));
+    await assertFails(
+      db(env.authenticatedContext("carol")).doc("users/carol").set({ tokenBalance: 1000 }),
+    );
   });
 
   it("anonymous cannot create a user document", async () => {
@@ -165,20 +167,32 @@ describe("creations/{id}", () => {
 
   it("owner lists their creations newest first (where userId == uid orderBy createdAt desc)", async () => {
     const snap = await assertSucceeds(
-      db(alice()).collection("creations").where("userId", "==", ALICE).orderBy("createdAt", "desc").get(),
+      db(alice())
+        .collection("creations")
+        .where("userId", "==", ALICE)
+        .orderBy("createdAt", "desc")
+        .get(),
     );
     expect(snap.docs.map((d) => d.id)).to.deep.equal(["alice-draft", "alice-published"]);
   });
 
   it("another user cannot list someone else's creations", async () => {
     await assertFails(
-      db(bob()).collection("creations").where("userId", "==", ALICE).orderBy("createdAt", "desc").get(),
+      db(bob())
+        .collection("creations")
+        .where("userId", "==", ALICE)
+        .orderBy("createdAt", "desc")
+        .get(),
     );
   });
 
   it("anonymous cannot list a user's creations", async () => {
     await assertFails(
-      db(anon()).collection("creations").where("userId", "==", ALICE).orderBy("createdAt", "desc").get(),
+      db(anon())
+        .collection("creations")
+        .where("userId", "==", ALICE)
+        .orderBy("createdAt", "desc")
+        .get(),
     );
   });
 
@@ -188,16 +202,22 @@ describe("creations/{id}", () => {
 
   it("owner cannot create a creation (generateVideo does)", async () => {
     await assertFails(
-      db(alice()).doc("creations/forged").set({ userId: ALICE, status: "draft", cost: 0, prompt: "free" }),
+      db(alice())
+        .doc("creations/forged")
+        .set({ userId: ALICE, status: "draft", cost: 0, prompt: "free" }),
     );
   });
 
   it("another user cannot create a creation in someone's name", async () => {
-    await assertFails(db(bob()).doc("creations/forged").set({ userId: ALICE, status: "pending", cost: 10 }));
+    await assertFails(
+      db(bob()).doc("creations/forged").set({ userId: ALICE, status: "pending", cost: 10 }),
+    );
   });
 
   it("anonymous cannot create a creation", async () => {
-    await assertFails(db(anon()).doc("creations/forged").set({ userId: "anon", status: "pending" }));
+    await assertFails(
+      db(anon()).doc("creations/forged").set({ userId: "anon", status: "pending" }),
+    );
   });
 
   it("owner cannot update their creation (publishCreation does)", async () => {
@@ -237,14 +257,22 @@ describe("public feed (published creations)", () => {
 
   it("a signed-in user lists the feed (where status == published orderBy publishedAt desc)", async () => {
     const snap = await assertSucceeds(
-      db(bob()).collection("creations").where("status", "==", "published").orderBy("publishedAt", "desc").get(),
+      db(bob())
+        .collection("creations")
+        .where("status", "==", "published")
+        .orderBy("publishedAt", "desc")
+        .get(),
     );
     expect(snap.docs.map((d) => d.id)).to.deep.equal(["alice-published"]);
   });
 
   it("anonymous cannot list the feed", async () => {
     await assertFails(
-      db(anon()).collection("creations").where("status", "==", "published").orderBy("publishedAt", "desc").get(),
+      db(anon())
+        .collection("creations")
+        .where("status", "==", "published")
+        .orderBy("publishedAt", "desc")
+        .get(),
     );
   });
 
@@ -269,20 +297,32 @@ describe("transactions/{id}", () => {
 
   it("owner lists their ledger newest first (where userId == uid orderBy timestamp desc)", async () => {
     const snap = await assertSucceeds(
-      db(alice()).collection("transactions").where("userId", "==", ALICE).orderBy("timestamp", "desc").get(),
+      db(alice())
+        .collection("transactions")
+        .where("userId", "==", ALICE)
+        .orderBy("timestamp", "desc")
+        .get(),
     );
     expect(snap.docs.map((d) => d.id)).to.deep.equal(["alice-debit"]);
   });
 
   it("another user cannot list someone else's ledger", async () => {
     await assertFails(
-      db(bob()).collection("transactions").where("userId", "==", ALICE).orderBy("timestamp", "desc").get(),
+      db(bob())
+        .collection("transactions")
+        .where("userId", "==", ALICE)
+        .orderBy("timestamp", "desc")
+        .get(),
     );
   });
 
   it("anonymous cannot list a ledger", async () => {
     await assertFails(
-      db(anon()).collection("transactions").where("userId", "==", ALICE).orderBy("timestamp", "desc").get(),
+      db(anon())
+        .collection("transactions")
+        .where("userId", "==", ALICE)
+        .orderBy("timestamp", "desc")
+        .get(),
     );
   });
 
@@ -292,16 +332,22 @@ describe("transactions/{id}", () => {
 
   it("owner cannot create a ledger entry (a self-granted credit)", async () => {
     await assertFails(
-      db(alice()).doc("transactions/forged").set({ userId: ALICE, type: "grant", amount: 1000, timestamp: new Date() }),
+      db(alice())
+        .doc("transactions/forged")
+        .set({ userId: ALICE, type: "grant", amount: 1000, timestamp: new Date() }),
     );
   });
 
   it("another user cannot create an entry in someone's name", async () => {
-    await assertFails(db(bob()).doc("transactions/forged").set({ userId: ALICE, type: "refund", amount: 10 }));
+    await assertFails(
+      db(bob()).doc("transactions/forged").set({ userId: ALICE, type: "refund", amount: 10 }),
+    );
   });
 
   it("anonymous cannot create an entry", async () => {
-    await assertFails(db(anon()).doc("transactions/forged").set({ userId: "anon", type: "grant", amount: 1 }));
+    await assertFails(
+      db(anon()).doc("transactions/forged").set({ userId: "anon", type: "grant", amount: 1 }),
+    );
   });
 
   it("owner cannot update their entry", async () => {

@@ -28,7 +28,11 @@ async function listObjects(): Promise<string[]> {
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: process.env.R2_BUCKET ?? "phoenix-media", Prefix: "videos/", ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: process.env.R2_BUCKET ?? "phoenix-media",
+        Prefix: "videos/",
+        ContinuationToken: token,
+      }),
     );
     keys.push(...(page.Contents ?? []).map((object) => object.Key!));
     token = page.NextContinuationToken;

@@ -39,12 +39,15 @@ export function validateIndexesShape(doc: unknown): string[] {
   doc.indexes.forEach((index: unknown, i: number) => {
     const at = `indexes[${i}]`;
     if (!isRecord(index)) return problems.push(`${at} must be an object`);
-    if (typeof index.collectionGroup !== "string" || !index.collectionGroup) problems.push(`${at}.collectionGroup missing`);
+    if (typeof index.collectionGroup !== "string" || !index.collectionGroup)
+      problems.push(`${at}.collectionGroup missing`);
     if (index.queryScope !== "COLLECTION" && index.queryScope !== "COLLECTION_GROUP") {
       problems.push(`${at}.queryScope must be COLLECTION or COLLECTION_GROUP`);
     }
     if (!Array.isArray(index.fields) || index.fields.length < 2) {
-      return problems.push(`${at}.fields must list at least two fields (one-field indexes are automatic)`);
+      return problems.push(
+        `${at}.fields must list at least two fields (one-field indexes are automatic)`,
+      );
     }
     index.fields.forEach((field: unknown, j: number) => {
       const fat = `${at}.fields[${j}]`;
@@ -53,7 +56,10 @@ export function validateIndexesShape(doc: unknown): string[] {
       }
       const hasOrder = field.order === "ASCENDING" || field.order === "DESCENDING";
       const hasArray = field.arrayConfig === "CONTAINS";
-      if (hasOrder === hasArray) problems.push(`${fat} needs exactly one of order (ASCENDING|DESCENDING) or arrayConfig CONTAINS`);
+      if (hasOrder === hasArray)
+        problems.push(
+          `${fat} needs exactly one of order (ASCENDING|DESCENDING) or arrayConfig CONTAINS`,
+        );
       return undefined;
     });
     return undefined;
@@ -64,7 +70,11 @@ export function validateIndexesShape(doc: unknown): string[] {
     else {
       doc.fieldOverrides.forEach((o: unknown, i: number) => {
         const at = `fieldOverrides[${i}]`;
-        if (!isRecord(o) || typeof o.collectionGroup !== "string" || typeof o.fieldPath !== "string") {
+        if (
+          !isRecord(o) ||
+          typeof o.collectionGroup !== "string" ||
+          typeof o.fieldPath !== "string"
+        ) {
           problems.push(`${at} needs collectionGroup and fieldPath`);
         } else if (!Array.isArray(o.indexes)) {
           problems.push(`${at}.indexes must be an array`);
@@ -78,7 +88,10 @@ export function validateIndexesShape(doc: unknown): string[] {
 /** Canonical text of an index, e.g. "creations(COLLECTION): status ASC, createdAt DESC". */
 export function describeIndex(index: CompositeIndex): string {
   const fields = index.fields
-    .map((f) => `${f.fieldPath} ${f.order === "DESCENDING" ? "DESC" : f.order === "ASCENDING" ? "ASC" : "CONTAINS"}`)
+    .map(
+      (f) =>
+        `${f.fieldPath} ${f.order === "DESCENDING" ? "DESC" : f.order === "ASCENDING" ? "ASC" : "CONTAINS"}`,
+    )
     .join(", ");
   return `${index.collectionGroup}(${index.queryScope}): ${fields}`;
 }

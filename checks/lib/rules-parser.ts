@@ -13,7 +13,15 @@ export interface Token {
   line: number;
 }
 
-export const KNOWN_METHODS = ["get", "list", "read", "create", "update", "delete", "write"] as const;
+export const KNOWN_METHODS = [
+  "get",
+  "list",
+  "read",
+  "create",
+  "update",
+  "delete",
+  "write",
+] as const;
 export type Method = (typeof KNOWN_METHODS)[number];
 
 export interface AllowStatement {
@@ -140,7 +148,8 @@ class Parser {
       else this.fail(`expected match or function, found ${JSON.stringify(t.value)}`, t);
     }
     this.expectPunct("}");
-    if (this.pos < this.tokens.length) this.fail("unexpected content after the service block", this.peek());
+    if (this.pos < this.tokens.length)
+      this.fail("unexpected content after the service block", this.peek());
     return { rulesVersion: version.value, service, functions, matches };
   }
 
@@ -157,7 +166,13 @@ class Parser {
     const start = this.expectIdent("match");
     const segments = this.parsePath();
     this.expectPunct("{");
-    const block: MatchBlock = { segments, allows: [], functions: [], children: [], line: start.line };
+    const block: MatchBlock = {
+      segments,
+      allows: [],
+      functions: [],
+      children: [],
+      line: start.line,
+    };
     while (!this.atPunct("}")) {
       const t = this.peek();
       if (this.atIdent("match")) block.children.push(this.parseMatch());
@@ -298,13 +313,15 @@ class Parser {
 
   private expectPunct(value: string): Token {
     const t = this.next();
-    if (t.kind !== "punct" || t.value !== value) this.fail(`expected ${value}, found ${JSON.stringify(t.value)}`, t);
+    if (t.kind !== "punct" || t.value !== value)
+      this.fail(`expected ${value}, found ${JSON.stringify(t.value)}`, t);
     return t;
   }
 
   private expectIdent(value: string): Token {
     const t = this.next();
-    if (t.kind !== "ident" || t.value !== value) this.fail(`expected ${value}, found ${JSON.stringify(t.value)}`, t);
+    if (t.kind !== "ident" || t.value !== value)
+      this.fail(`expected ${value}, found ${JSON.stringify(t.value)}`, t);
     return t;
   }
 

@@ -1,4 +1,11 @@
-import { type AllowStatement, type FunctionDef, type MatchBlock, type Method, type RulesFile, type Token } from "./rules-parser";
+import {
+  type AllowStatement,
+  type FunctionDef,
+  type MatchBlock,
+  type Method,
+  type RulesFile,
+  type Token,
+} from "./rules-parser";
 
 /** Collections that only the functions (Admin SDK) may write. */
 export const SERVER_ONLY_COLLECTIONS = ["users", "creations", "transactions"] as const;
@@ -62,8 +69,10 @@ export function collectFunctions(rules: RulesFile): FunctionDef[] {
 /** Violations of the "clients never write server-owned collections" policy. */
 export function findPolicyViolations(rules: RulesFile): string[] {
   const problems: string[] = [];
-  if (rules.rulesVersion !== "2") problems.push(`rules_version is '${rules.rulesVersion}', expected '2'`);
-  if (rules.service !== "cloud.firestore") problems.push(`service is ${rules.service}, expected cloud.firestore`);
+  if (rules.rulesVersion !== "2")
+    problems.push(`rules_version is '${rules.rulesVersion}', expected '2'`);
+  if (rules.service !== "cloud.firestore")
+    problems.push(`service is ${rules.service}, expected cloud.firestore`);
 
   for (const { path, relative, allow } of collectAllows(rules)) {
     for (const collection of SERVER_ONLY_COLLECTIONS) {
@@ -73,7 +82,9 @@ export function findPolicyViolations(rules: RulesFile): string[] {
         problems.push(`line ${allow.line}: ${path} grants ${writes.join(", ")} on ${collection}`);
       }
       if (allow.condition === null) {
-        problems.push(`line ${allow.line}: ${path} allows ${allow.methods.join(", ")} on ${collection} unconditionally`);
+        problems.push(
+          `line ${allow.line}: ${path} allows ${allow.methods.join(", ")} on ${collection} unconditionally`,
+        );
       } else if (mentionsTrue(allow.condition)) {
         problems.push(`line ${allow.line}: ${path} uses a literal true condition on ${collection}`);
       }
@@ -81,7 +92,8 @@ export function findPolicyViolations(rules: RulesFile): string[] {
   }
   // A helper returning a literal true would bypass the check above.
   for (const fn of collectFunctions(rules)) {
-    if (mentionsTrue(fn.body)) problems.push(`line ${fn.line}: function ${fn.name} uses a literal true`);
+    if (mentionsTrue(fn.body))
+      problems.push(`line ${fn.line}: function ${fn.name} uses a literal true`);
   }
   return problems;
 }

@@ -71,7 +71,9 @@ export async function parseTf(name: string, text: string): Promise<HclDoc> {
 }
 
 export async function loadTerraformDir(dir: string): Promise<TfFile[]> {
-  const names = readdirSync(dir).filter((f) => f.endsWith(".tf")).sort();
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".tf"))
+    .sort();
   const files: TfFile[] = [];
   for (const name of names) {
     const text = readFileSync(join(dir, name), "utf8");
@@ -102,7 +104,10 @@ export function blocksOf(files: TfFile[], kind: "resource" | "data"): ResourceBl
 }
 
 /** Named single-label blocks (variable, output) as name -> body. */
-export function namedBlocks(files: TfFile[], kind: "variable" | "output"): Map<string, Record<string, unknown>> {
+export function namedBlocks(
+  files: TfFile[],
+  kind: "variable" | "output",
+): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   for (const file of files) {
     const byName = file.doc[kind];
@@ -116,7 +121,10 @@ export function namedBlocks(files: TfFile[], kind: "variable" | "output"): Map<s
 }
 
 /** All `locals` entries merged (Terraform forbids duplicate local names). */
-export function localsOf(files: TfFile[]): { values: Record<string, unknown>; labelsDefinitions: number } {
+export function localsOf(files: TfFile[]): {
+  values: Record<string, unknown>;
+  labelsDefinitions: number;
+} {
   const values: Record<string, unknown> = {};
   let labelsDefinitions = 0;
   for (const file of files) {
@@ -137,12 +145,14 @@ export const ref = (r: ResourceBlock): string => `${r.file}: ${r.type}.${r.name}
 export function findLabelViolations(files: TfFile[]): string[] {
   const problems: string[] = [];
   const { values, labelsDefinitions } = localsOf(files);
-  if (labelsDefinitions !== 1) problems.push(`expected one locals block defining labels, found ${labelsDefinitions}`);
+  if (labelsDefinitions !== 1)
+    problems.push(`expected one locals block defining labels, found ${labelsDefinitions}`);
   const labels = values.labels;
   if (!isRecord(labels)) problems.push("local.labels must be a map literal");
   else {
     for (const [key, value] of Object.entries(REQUIRED_LABELS)) {
-      if (labels[key] !== value) problems.push(`local.labels.${key} must be ${JSON.stringify(value)}`);
+      if (labels[key] !== value)
+        problems.push(`local.labels.${key} must be ${JSON.stringify(value)}`);
     }
   }
 
@@ -150,7 +160,9 @@ export function findLabelViolations(files: TfFile[]): string[] {
     if (!r.type.startsWith("google_")) continue;
     if (UNLABELABLE_GOOGLE_TYPES.has(r.type)) continue;
     if (!LABELABLE_GOOGLE_TYPES.has(r.type)) {
-      problems.push(`${ref(r)}: unknown Google resource type; classify it as labelable or not in checks/lib/terraform.ts`);
+      problems.push(
+        `${ref(r)}: unknown Google resource type; classify it as labelable or not in checks/lib/terraform.ts`,
+      );
       continue;
     }
     problems.push(...labelProblems(r));
@@ -169,14 +181,19 @@ function labelProblems(r: ResourceBlock): string[] {
   if (!isRecord(labels)) return [`${ref(r)}: labels must be a map`];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(REQUIRED_LABELS)) {
-    if (labels[key] !== value) problems.push(`${ref(r)}: labels.${key} must be ${JSON.stringify(value)}`);
+    if (labels[key] !== value)
+      problems.push(`${ref(r)}: labels.${key} must be ${JSON.stringify(value)}`);
   }
-  if (typeof labels.service !== "string" || !labels.service) problems.push(`${ref(r)}: labels.service missing`);
+  if (typeof labels.service !== "string" || !labels.service)
+    problems.push(`${ref(r)}: labels.service missing`);
   return problems;
 }
 
 /** Every string in a parsed document, with a readable location. */
-export function* strings(node: unknown, at = ""): Generator<{ at: string; key: string; value: string }> {
+export function* strings(
+  node: unknown,
+  at = "",
+): Generator<{ at: string; key: string; value: string }> {
   if (typeof node === "string") {
     yield { at, key: at.split(".").pop() ?? "", value: node };
   } else if (Array.isArray(node)) {
@@ -213,12 +230,16 @@ export function findProjectIdViolations(files: TfFile[]): string[] {
   const problems: string[] = [];
   for (const file of files) {
     for (const { at, key, value } of strings(file.doc)) {
-      if ((key === "project" || key === "project_id" || key === "billing_project") && !value.startsWith("${")) {
+      if (
+        (key === "project" || key === "project_id" || key === "billing_project") &&
+        !value.startsWith("${")
+      ) {
         problems.push(`${file.name}: ${at} is a literal (${value}); use var.project_id`);
       }
       const literal = literalParts(value);
       for (const pattern of PROJECT_LITERALS) {
-        if (pattern.test(literal)) problems.push(`${file.name}: ${at} hard-codes a project: ${value}`);
+        if (pattern.test(literal))
+          problems.push(`${file.name}: ${at} hard-codes a project: ${value}`);
       }
     }
   }
@@ -235,24 +256,41 @@ const SECRET_LITERALS: [string, RegExp][] = [
   ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
 ];
 
-const SECRET_KEYS = new Set(["secret_data", "secret_data_wo", "api_token", "api_key", "api_user_service_key", "password"]);
-const SECRET_TYPES = new Set(["google_secret_manager_secret_version", "google_service_account_key"]);
+const SECRET_KEYS = new Set([
+  "secret_data",
+  "secret_data_wo",
+  "api_token",
+  "api_key",
+  "api_user_service_key",
+  "password",
+]);
+const SECRET_TYPES = new Set([
+  "google_secret_manager_secret_version",
+  "google_service_account_key",
+]);
 const SECRET_VARIABLE = /secret|token|password|access_key|api_key/i;
 
 /** No secret values anywhere: no versions, no secret-bearing arguments, no key-like literals. */
 export function findSecretViolations(files: TfFile[]): string[] {
   const problems: string[] = [];
   for (const r of blocksOf(files, "resource")) {
-    if (SECRET_TYPES.has(r.type)) problems.push(`${ref(r)}: secret values must be added out of band`);
+    if (SECRET_TYPES.has(r.type))
+      problems.push(`${ref(r)}: secret values must be added out of band`);
   }
   for (const file of files) {
     for (const path of keys(file.doc)) {
-      const key = path.split(".").pop()?.replace(/\[\d+\]$/, "") ?? "";
-      if (SECRET_KEYS.has(key)) problems.push(`${file.name}: ${path} sets a secret-bearing argument`);
+      const key =
+        path
+          .split(".")
+          .pop()
+          ?.replace(/\[\d+\]$/, "") ?? "";
+      if (SECRET_KEYS.has(key))
+        problems.push(`${file.name}: ${path} sets a secret-bearing argument`);
     }
     for (const { at, value } of strings(file.doc)) {
       for (const [what, pattern] of SECRET_LITERALS) {
-        if (pattern.test(literalParts(value))) problems.push(`${file.name}: ${at} looks like ${what}`);
+        if (pattern.test(literalParts(value)))
+          problems.push(`${file.name}: ${at} looks like ${what}`);
       }
     }
   }

@@ -67,13 +67,18 @@ describe("e2e: the typed client module over the Firebase JS SDK", function () {
 
     const link = await getMediaUrl(client.functions, { creationId });
     expect((await fetch(link.mediaUrl)).status).to.equal(200);
-    expect(isWrongState(await failure(cancelCreation(client.functions, { creationId })))).to.equal(true);
+    expect(isWrongState(await failure(cancelCreation(client.functions, { creationId })))).to.equal(
+      true,
+    );
 
     const published = await publishCreation(client.functions, { creationId });
     expect(published.status).to.equal("published");
     expect((await fetch(published.mediaUrl)).status).to.equal(200);
 
-    expect(await deleteCreation(client.functions, { creationId })).to.deep.equal({ creationId, deleted: true });
+    expect(await deleteCreation(client.functions, { creationId })).to.deep.equal({
+      creationId,
+      deleted: true,
+    });
     expect(isNotFound(await failure(getMediaUrl(client.functions, { creationId })))).to.equal(true);
   });
 
@@ -81,7 +86,11 @@ describe("e2e: the typed client module over the Firebase JS SDK", function () {
     const invalid = await failure(generateVideo(client.functions, { prompt: "" }));
     expect(isInvalidArgument(invalid) && invalid.details.fields).to.deep.equal(["prompt"]);
     // 95 tokens left, 23 per video: the active-job cap (3) refuses two of five at once.
-    const expensive = { prompt: "long and loud", resolution: "1080p", generateAudio: true } as const;
+    const expensive = {
+      prompt: "long and loud",
+      resolution: "1080p",
+      generateAudio: true,
+    } as const;
     const burst = await Promise.allSettled(
       Array.from({ length: 5 }, () => generateVideo(client.functions, expensive)),
     );
@@ -93,6 +102,9 @@ describe("e2e: the typed client module over the Firebase JS SDK", function () {
     // 95 - 3 x 23 = 26 left: one more fits, the next one does not.
     await generateVideo(client.functions, expensive);
     const broke = await failure(generateVideo(client.functions, expensive));
-    expect(isInsufficientTokens(broke) && broke.details).to.deep.include({ required: 23, balance: 3 });
+    expect(isInsufficientTokens(broke) && broke.details).to.deep.include({
+      required: 23,
+      balance: 3,
+    });
   });
 });

@@ -19,18 +19,29 @@ describe("client callables: validation with the shared schema", function () {
   });
 
   it("rejects bad input before calling, with the server's error shape", async function () {
-    const err = await generateVideo(noFunctions, { prompt: " ", duration: 5 as 8, extra: 1 } as never).then(
+    const err = await generateVideo(noFunctions, {
+      prompt: " ",
+      duration: 5 as 8,
+      extra: 1,
+    } as never).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(ClientValidationError);
-    expect(isInvalidArgument(err) && [...err.details.fields].sort()).to.deep.equal(["duration", "extra", "prompt"]);
+    expect(isInvalidArgument(err) && [...err.details.fields].sort()).to.deep.equal([
+      "duration",
+      "extra",
+      "prompt",
+    ]);
   });
 
   it("rejects (never throws synchronously) for a bad creation id", async function () {
     const pending = cancelCreation(noFunctions, { creationId: "../x" });
     expect(pending).to.be.instanceOf(Promise);
-    const err = await pending.then(() => undefined, (e: unknown) => e);
+    const err = await pending.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isInvalidArgument(err) && err.details.fields).to.deep.equal(["creationId"]);
   });
 });

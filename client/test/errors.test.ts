@@ -28,7 +28,11 @@ describe("client errors", function () {
   });
 
   it("recognises insufficient tokens and exposes required and balance", function () {
-    const err: unknown = sdkError("failed-precondition", { reason: "insufficient-tokens", required: 15, balance: 4 });
+    const err: unknown = sdkError("failed-precondition", {
+      reason: "insufficient-tokens",
+      required: 15,
+      balance: 4,
+    });
     expect(isInsufficientTokens(err)).to.equal(true);
     if (!isInsufficientTokens(err)) throw new Error("unreachable");
     expect(err.details).to.deep.include({ required: 15, balance: 4 });
@@ -37,21 +41,34 @@ describe("client errors", function () {
   });
 
   it("tells the failed-precondition reasons apart", function () {
-    expect(isIdempotencyKeyReused(sdkError("failed-precondition", { reason: "idempotency-key-reused" }))).to.equal(true);
-    expect(isWrongState(sdkError("failed-precondition", { reason: "wrong-state", status: "failed" }))).to.equal(true);
+    expect(
+      isIdempotencyKeyReused(sdkError("failed-precondition", { reason: "idempotency-key-reused" })),
+    ).to.equal(true);
+    expect(
+      isWrongState(sdkError("failed-precondition", { reason: "wrong-state", status: "failed" })),
+    ).to.equal(true);
     expect(isInsufficientTokens(sdkError("failed-precondition"))).to.equal(false);
     // The reason alone is not enough: the code must match too.
-    expect(isInsufficientTokens(sdkError("internal", { reason: "insufficient-tokens" }))).to.equal(false);
+    expect(isInsufficientTokens(sdkError("internal", { reason: "insufficient-tokens" }))).to.equal(
+      false,
+    );
   });
 
   it("recognises too many active jobs only with resource-exhausted", function () {
-    expect(isTooManyActiveJobs(sdkError("resource-exhausted", { reason: "too-many-active-jobs" }))).to.equal(true);
-    expect(isTooManyActiveJobs(sdkError("failed-precondition", { reason: "too-many-active-jobs" }))).to.equal(false);
+    expect(
+      isTooManyActiveJobs(sdkError("resource-exhausted", { reason: "too-many-active-jobs" })),
+    ).to.equal(true);
+    expect(
+      isTooManyActiveJobs(sdkError("failed-precondition", { reason: "too-many-active-jobs" })),
+    ).to.equal(false);
   });
 
   it("exposes the invalid fields, from the server and from client validation alike", function () {
     const server: unknown = sdkError("invalid-argument", { fields: ["duration", "prompt"] });
-    expect(isInvalidArgument(server) && server.details.fields).to.deep.equal(["duration", "prompt"]);
+    expect(isInvalidArgument(server) && server.details.fields).to.deep.equal([
+      "duration",
+      "prompt",
+    ]);
     const local: unknown = new ClientValidationError({ fields: ["prompt"] });
     expect(isInvalidArgument(local) && local.details.fields).to.deep.equal(["prompt"]);
     expect(isInvalidArgument(sdkError("invalid-argument"))).to.equal(false);

@@ -66,7 +66,11 @@ describe("client watch", function () {
   it("passes a listener error on once and stops", function () {
     const { state, subscribe } = fakeListener();
     const errors: string[] = [];
-    followCreation(subscribe, () => undefined, (e) => errors.push(e.message));
+    followCreation(
+      subscribe,
+      () => undefined,
+      (e) => errors.push(e.message),
+    );
     state.fail(new Error("permission-denied"));
     state.emit(creation("draft"));
     expect(errors).to.deep.equal(["permission-denied"]);
