@@ -50,10 +50,21 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
-async function main(): Promise<number> {
-  if (!(await buildFunctions())) return 1;
-  const loadBefore = load();
-  console.log(`▶ bench: ${RUNS} runs per figure; load average ${loadBefore}`);
+const oneLine = (err: unknown) =>
+  (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split("\n")[0];
+
+/** Runs one figure; a figure that throws is recorded for the table and the run goes on. */
+async function measure(figures: Figures, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    log(`${name} failed: ${oneLine(err)}`);
+    (figures.failures ??= []).push({ figure: name, error: oneLine(err) });
+  }
+}
+
+/** Starts the stack, measures the figures asked for and stops everything again. */
+async function measureAll(figures: Figures): Promise<void> {
   const project = snapshotProject();
   process.env.BENCH_FUNCTIONS_LIB = project.functionsLib;
   const metadata = await startMetadataServer();
@@ -65,7 +76,6 @@ async function main(): Promise<number> {
     throw err;
   });
   const recorder = await startTaskRecorder();
-  const figures: Figures = {};
   try {
     Object.assign(process.env, stack.env);
     loadLocalParams();
@@ -76,60 +86,74 @@ async function main(): Promise<number> {
           ? QUEUE_RATES.startVeoQuotaPerSecond
           : QUEUE_RATES.startUnthrottledPerSecond,
     };
-    if (ONLY.has(1)) {
-      const levels = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
-      figures.submission = await measureSubmission(levels, RUNS, local, log);
-      await resetState();
-    }
-    if (ONLY.has(2)) figures.coldStart = await measureColdStart(RUNS + 2, recorder, log);
-    if (ONLY.has(3)) {
-      // In-process worker steps enqueue to the recorder, never to the emulator's queues.
-      const emulatorTasks = process.env.CLOUD_TASKS_EMULATOR_HOST;
-      process.env.CLOUD_TASKS_EMULATOR_HOST = recorder.host;
-      const media = new MediaStore({
-        endpoint: stack.env.R2_ENDPOINT,
-        accessKeyId: stack.env.R2_ACCESS_KEY_ID,
-        secretAccessKey: stack.env.R2_SECRET_ACCESS_KEY,
-        bucket: stack.env.R2_BUCKET,
-        publicBucket: stack.env.R2_PUBLIC_BUCKET,
-        publicUrl: "http://127.0.0.1:9000/phoenix-media-public",
-      });
-      const renderMs = num("BENCH_RENDER_MS", 60_000);
-      figures.workerCost = await quietly(() =>
-        measureWorkerCost(RUNS, renderMs, recorder, media, log),
-      );
-      process.env.CLOUD_TASKS_EMULATOR_HOST = emulatorTasks;
-    }
-    if (ONLY.has(4))
-      figures.streaming = await measureStreamingMemory(num("BENCH_UPLOAD_MIB", 512), RUNS, log);
-    if (ONLY.has(5)) {
-      const jobs = num("BENCH_JOBS", 100);
-      const rate = QUEUE_RATES.startUnthrottledPerSecond;
-      const production = {
-        maxConcurrentDispatches: PRODUCTION.startMaxConcurrent,
-        maxDispatchesPerSecond: rate,
-      };
-      await setQueueLimits("pollGeneration", QUEUE_RATES.poll);
-      // Each profile after a warm-up run that fills its start slots: the emulator spawns a
-      // worker process per concurrent delivery, a cost production instances pay once.
-      const profile = async (limits: typeof local) => {
+    if (ONLY.has(1))
+      await measure(figures, "1. submission latency", async () => {
+        const levels = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
+        figures.submission = await measureSubmission(levels, RUNS, local, log);
         await resetState();
-        await measureThroughput(Math.min(jobs, limits.maxConcurrentDispatches), limits, log);
-        return measureThroughput(jobs, limits, log);
-      };
-      figures.throughput = {
-        production: await profile(production),
-        local: await profile(local),
-        productionConcurrency: PRODUCTION.startMaxConcurrent,
-        localConcurrency: local.maxConcurrentDispatches,
-      };
-    }
+      });
+    if (ONLY.has(2))
+      await measure(figures, "2. cold start", async () => {
+        figures.coldStart = await measureColdStart(RUNS + 2, recorder, log);
+      });
+    if (ONLY.has(3))
+      await measure(figures, "3. worker cost", async () => {
+        // In-process worker steps enqueue to the recorder, never to the emulator's queues.
+        const emulatorTasks = process.env.CLOUD_TASKS_EMULATOR_HOST;
+        process.env.CLOUD_TASKS_EMULATOR_HOST = recorder.host;
+        try {
+          const media = new MediaStore({
+            endpoint: stack.env.R2_ENDPOINT,
+            accessKeyId: stack.env.R2_ACCESS_KEY_ID,
+            secretAccessKey: stack.env.R2_SECRET_ACCESS_KEY,
+            bucket: stack.env.R2_BUCKET,
+            publicBucket: stack.env.R2_PUBLIC_BUCKET,
+            publicUrl: "http://127.0.0.1:9000/phoenix-media-public",
+          });
+          const renderMs = num("BENCH_RENDER_MS", 60_000);
+          figures.workerCost = await quietly(() =>
+            measureWorkerCost(RUNS, renderMs, recorder, media, log),
+          );
+        } finally {
+          process.env.CLOUD_TASKS_EMULATOR_HOST = emulatorTasks;
+        }
+      });
+    if (ONLY.has(4))
+      await measure(figures, "4. streaming memory", async () => {
+        figures.streaming = await measureStreamingMemory(num("BENCH_UPLOAD_MIB", 512), RUNS, log);
+      });
+    if (ONLY.has(5))
+      await measure(figures, "5. throughput", async () => {
+        const jobs = num("BENCH_JOBS", 100);
+        const rate = QUEUE_RATES.startUnthrottledPerSecond;
+        const production = {
+          maxConcurrentDispatches: PRODUCTION.startMaxConcurrent,
+          maxDispatchesPerSecond: rate,
+        };
+        await setQueueLimits("pollGeneration", QUEUE_RATES.poll);
+        // Each profile after a warm-up run that fills its start slots: the emulator spawns a
+        // worker process per concurrent delivery, a cost production instances pay once.
+        const profile = async (limits: typeof local) => {
+          await resetState();
+          await measureThroughput(Math.min(jobs, limits.maxConcurrentDispatches), limits, log);
+          return measureThroughput(jobs, limits, log);
+        };
+        figures.throughput = {
+          production: await profile(production),
+          local: await profile(local),
+          productionConcurrency: PRODUCTION.startMaxConcurrent,
+          localConcurrency: local.maxConcurrentDispatches,
+        };
+      });
   } finally {
     await recorder.stop();
     await emulators.stop();
     await stack.stop();
     await metadata.stop();
   }
+}
+
+function printReport(figures: Figures, loadBefore: string): void {
   console.log(
     `\nPhoenix bench — ${new Date().toISOString()}, ${os.cpus().length} CPUs, ` +
       `load average ${loadBefore} before, ${load()} after; medians of ${RUNS} runs (min–max)\n`,
@@ -149,7 +173,19 @@ async function main(): Promise<number> {
         .map((o) => `${o.name} ${o.local} (prod ${o.production})`)
         .join(", "),
   );
-  return 0;
+}
+
+/** The table is printed whatever happened: a failed figure or a stack that did not start shows in it. */
+async function main(): Promise<number> {
+  const loadBefore = load();
+  console.log(`▶ bench: ${RUNS} runs per figure; load average ${loadBefore}`);
+  const figures: Figures = {};
+  await measure(figures, "bench stack (build, start, stop)", async () => {
+    if (!(await buildFunctions())) throw new Error("the functions build failed");
+    await measureAll(figures);
+  });
+  printReport(figures, loadBefore);
+  return figures.failures?.length ? 1 : 0;
 }
 
 main().then(

@@ -4,6 +4,7 @@
 // (in production they run on other instances).
 import { callFunction } from "../../functions/test/helpers/callable";
 import type { TestUser } from "../../functions/test/helpers/emulators";
+import { errorRate, runClients, type LoadResult } from "../lib/load";
 import { percentile, spread, type Spread } from "../lib/stats";
 import { setQueueLimits, signedUpUsers, type QueueLimits } from "../lib/stack";
 
@@ -21,6 +22,8 @@ export interface LatencyLevel {
   samplesPerRun: number;
   generateVideo: Percentiles;
   healthCheck: Percentiles;
+  /** Failed or timed-out calls over all calls of the measured runs (latencies leave them out). */
+  errorRate: { generateVideo: number; healthCheck: number };
 }
 
 /** Calls per run: enough samples for a p99 at low concurrency, 3 per client at 64. */
@@ -37,25 +40,9 @@ class UserPool {
   }
 }
 
-/** `concurrency` clients, each making `calls` calls one after another; returns the latencies. */
-async function load(
-  concurrency: number,
-  calls: number,
-  call: (client: { user?: TestUser }, i: number) => Promise<void>,
-): Promise<number[]> {
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      const client: { user?: TestUser } = {};
-      for (let i = 0; i < calls; i++) {
-        const started = performance.now();
-        await call(client, i);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  return latencies;
-}
+type Client = { user?: TestUser };
+const load = (concurrency: number, calls: number, call: (c: Client, i: number) => Promise<void>) =>
+  runClients<Client>(concurrency, calls, () => ({}), call);
 
 function callers(users: TestUser[]) {
   const pool = new UserPool(users);
@@ -85,7 +72,7 @@ export async function measureSubmission(
   const { generate: gen, health } = callers(await signedUpUsers(needed));
 
   await setQueueLimits("startGeneration", { ...startQueue, maxConcurrentDispatches: 0 });
-  const samples = new Map<number, { gen: number[][]; health: number[][] }>();
+  const samples = new Map<number, { gen: LoadResult[]; health: LoadResult[] }>();
   try {
     for (let run = -1; run < runs; run++) {
       for (const c of levels) {
@@ -99,26 +86,31 @@ export async function measureSubmission(
         s.health.push(h);
         samples.set(c, s);
         log(
-          `submission run ${run + 1}/${runs} c=${c}: generateVideo p99 ${percentile(g, 99).toFixed(0)} ms, ` +
-            `healthCheck p99 ${percentile(h, 99).toFixed(0)} ms`,
+          `submission run ${run + 1}/${runs} c=${c}: generateVideo p99 ${percentile(g.latencies, 99).toFixed(0)} ms` +
+            ` (${g.errors}/${g.calls} failed), healthCheck p99 ${percentile(h.latencies, 99).toFixed(0)} ms` +
+            ` (${h.errors}/${h.calls} failed)` +
+            ((g.firstError ?? h.firstError)
+              ? `; first failure: ${g.firstError ?? h.firstError}`
+              : ""),
         );
       }
     }
   } finally {
     await setQueueLimits("startGeneration", startQueue); // drops the held tasks
   }
-  const pct = (runsOf: number[][]): Percentiles => ({
-    p50: spread(runsOf.map((r) => percentile(r, 50))),
-    p95: spread(runsOf.map((r) => percentile(r, 95))),
-    p99: spread(runsOf.map((r) => percentile(r, 99))),
+  const pct = (runsOf: LoadResult[]): Percentiles => ({
+    p50: spread(runsOf.map((r) => percentile(r.latencies, 50))),
+    p95: spread(runsOf.map((r) => percentile(r.latencies, 95))),
+    p99: spread(runsOf.map((r) => percentile(r.latencies, 99))),
   });
   return levels.map((c) => {
     const s = samples.get(c)!;
     return {
       concurrency: c,
-      samplesPerRun: s.gen[0].length,
+      samplesPerRun: s.gen[0].calls,
       generateVideo: pct(s.gen),
       healthCheck: pct(s.health),
+      errorRate: { generateVideo: errorRate(s.gen), healthCheck: errorRate(s.health) },
     };
   });
 }

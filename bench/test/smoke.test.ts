@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { coldStartChild } from "../measure/cold-start";
 import { FUNCTIONS_LIB } from "../lib/paths";
+import { errorRate, runClients } from "../lib/load";
 import { formatSpread, median, percentile, ratio, spread } from "../lib/stats";
 import { renderTable } from "../lib/table";
 import { rows } from "../report";
@@ -44,6 +45,52 @@ describe("bench harness (smoke)", () => {
     );
     expect(lines[2]).to.include("11 (10–12)").and.include("40 (whole file)").and.include("yes");
     expect(new Set(lines.map((l) => l.length)).size).to.equal(1);
+  });
+
+  it("counts failed and timed-out calls instead of throwing", async () => {
+    const result = await runClients(
+      3,
+      4,
+      () => ({ calls: 0 }),
+      async (client, i) => {
+        client.calls++;
+        if (i === 1) throw new Error("TimeoutError: the call took too long");
+      },
+    );
+    expect(result.calls).to.equal(12);
+    expect(result.errors).to.equal(3);
+    expect(result.latencies).to.have.length(9);
+    expect(result.firstError).to.equal("Error: TimeoutError: the call took too long");
+    expect(errorRate([result, { latencies: [], calls: 4, errors: 1 }])).to.equal(0.25);
+    expect(errorRate([])).to.be.NaN;
+  });
+
+  it("shows the error rate next to the latency and a figure that failed as a row", () => {
+    const s = spread([10]);
+    const percentiles = { p50: s, p95: s, p99: s };
+    const table = renderTable(
+      rows({
+        submission: [
+          {
+            concurrency: 16,
+            samplesPerRun: 48,
+            generateVideo: percentiles,
+            healthCheck: percentiles,
+            errorRate: { generateVideo: 1 / 48, healthCheck: 0 },
+          },
+        ],
+        failures: [{ figure: "5. throughput", error: "Error: stack stopped" }],
+      }),
+    );
+    const lines = table.split("\n");
+    const p99 = lines.find((l) => l.includes("p99"));
+    expect(p99)
+      .to.include("10, 2.1 % errors")
+      .and.include("0.0 % errors")
+      .and.match(/\| no +\|$/);
+    expect(lines.at(-1))
+      .to.include("5. throughput")
+      .and.include("not measured: Error: stack stopped");
   });
 
   it("measures the entry point's module census in a fresh process", async function () {
