@@ -1,11 +1,9 @@
 /**
  * The `creations/{id}` document as a client reads it: the documented fields, picked from the
- * functions' own type so the two cannot drift, plus the timestamps the store adds.
+ * contract's type so the two cannot drift, plus the timestamps the store adds.
  */
 import type { Timestamp } from "firebase/firestore";
-import type { Creation } from "../functions/src/domain/creation";
-import { END_STATUSES } from "../functions/src/domain/creation-state";
-import type { CreationStatus } from "../functions/src/contract";
+import type { Creation } from "../functions/src/contract";
 
 export type CreationData = Pick<
   Creation,
@@ -40,12 +38,4 @@ export type CreationData = Pick<
 /** A creation with its document id. */
 export interface CreationSnapshot extends CreationData {
   id: string;
-}
-
-export type EndStatus = (typeof END_STATUSES)[number];
-export { END_STATUSES };
-
-/** draft, published, failed and cancelled: a creation never leaves them except draft → published. */
-export function isEndStatus(status: CreationStatus): status is EndStatus {
-  return (END_STATUSES as readonly string[]).includes(status);
 }

@@ -3,7 +3,8 @@
  * at an end state, so a screen that forgets to unsubscribe does not keep a socket open.
  */
 import { doc, onSnapshot, type Firestore } from "firebase/firestore";
-import { isEndStatus, type CreationSnapshot, type CreationData } from "./types";
+import { isEndStatus } from "../functions/src/contract";
+import type { CreationSnapshot, CreationData } from "./types";
 
 /** `null` means the document does not exist (deleted, or not yours to read). */
 export type CreationListener = (creation: CreationSnapshot | null) => void;

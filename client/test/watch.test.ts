@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { followCreation, waitForEndOf, WatchTimeoutError, type Subscribe } from "../watch";
-import { isEndStatus, type CreationSnapshot } from "../types";
-import { CREATION_STATUSES, type CreationStatus } from "../../functions/src/contract";
+import type { CreationSnapshot } from "../types";
+import { CREATION_STATUSES, isEndStatus, type CreationStatus } from "../../functions/src/contract";
 
 /** A hand-driven listener: `emit` delivers a snapshot, `unsubscribed` counts stops. */
 function fakeListener() {

@@ -1,13 +1,22 @@
 /**
  * Every change of a creation document, each in one Firestore transaction that re-reads the
  * state it depends on. No side effects inside a transaction callback: it may run again.
+ * Decisions are the domain's (admission, claim, refund, sweep); a status is only ever written
+ * as `transition(from, to)` returns it, so the state machine refuses an illegal change.
  */
-import { FieldValue, type DocumentReference, type Transaction } from "firebase-admin/firestore";
-import { decideAdmission, type Admission } from "../domain/admission";
-import { ACTIVE_STATUSES, canDelete, isEnd } from "../domain/creation-state";
+import {
+  FieldValue,
+  Timestamp,
+  type DocumentReference,
+  type Transaction,
+} from "firebase-admin/firestore";
+import { creationIdFor, decideAdmission, type Admission } from "../domain/admission";
+import { ACTIVE_STATUSES, canDelete, isEnd, transition } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { debitEntry, refundEntry } from "../domain/ledger";
-import { decideClaim, type Claim } from "../domain/worker-step";
+import { decideRefund, refundedBalances, type RefundEnd } from "../domain/refund";
+import { rescuedFields, type SweepAction, type SweepThresholds } from "../domain/sweep";
+import { claimedFields, decideClaim, type Claim } from "../domain/worker-step";
 import type { CreationStatus } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
 import { welcomeGrantFor, writeLedgerEntry, writeNewUser } from "./user-store";
@@ -24,6 +33,16 @@ async function readCreation(tx: Transaction, id: string): Promise<Creation | nul
 export async function getCreation(id: string): Promise<Creation | null> {
   const snapshot = await creationRef(id).get();
   return snapshot.exists ? (snapshot.data() as Creation) : null;
+}
+
+/**
+ * The id of a new creation: derived from the user and the requestId when there is one (a
+ * replay finds its creation by a plain read), otherwise a fresh Firestore id.
+ */
+export function mintCreationId(userId: string, requestId?: string): string {
+  return requestId
+    ? creationIdFor(userId, requestId)
+    : firestore().collection(collections.creations).doc().id;
 }
 
 export type SubmitOutcome =
@@ -105,7 +124,7 @@ export async function submitCreation(
       outcome: "created",
       cost: creation.cost,
       balance: balance - creation.cost,
-      status: "pending",
+      status: creation.status,
     };
   }, MONEY_TRANSACTION);
 }
@@ -131,14 +150,7 @@ export async function claimCreation(
     const creation = await readCreation(tx, creationId);
     const claim = decideClaim(creation, step, nowMs);
     if (claim.outcome !== "claim" || !creation) return { claim, creation };
-    const claimed: Partial<Creation> = {
-      status: "processing",
-      workerStep: step,
-      leaseOwner: owner,
-      leaseExpiresAtMs: nowMs + leaseMs,
-      enqueueFailed: false,
-      progress: Math.max(creation.progress, 0.05),
-    };
+    const claimed = claimedFields(creation, step, owner, nowMs, leaseMs);
     tx.update(creationRef(creationId), {
       ...claimed,
       ...(creation.status === "pending" ? { workerStartedAt: FieldValue.serverTimestamp() } : {}),
@@ -148,21 +160,39 @@ export async function claimCreation(
   });
 }
 
+/** Fields a lease owner writes along the way; a status change goes through `transition`. */
+export type LeasedFields = Partial<Omit<Creation, "status">> & { status?: never };
+
 /**
  * Updates a creation only while `owner` still holds its lease and it has not ended (the
- * sweeper or a cancel may have finished it meanwhile). Returns whether it wrote.
+ * sweeper or a cancel may have finished it meanwhile), moving it to status `to` if given.
+ * Returns whether it wrote.
  */
-export async function updateIfOwner(
+async function updateLeased(
   creationId: string,
   owner: string,
-  fields: Partial<Creation> & Record<string, unknown>,
+  fields: LeasedFields & Record<string, unknown>,
+  to?: CreationStatus,
 ): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
     if (!creation || isEnd(creation.status) || creation.leaseOwner !== owner) return false;
-    tx.update(creationRef(creationId), { ...fields, updatedAt: FieldValue.serverTimestamp() });
+    tx.update(creationRef(creationId), {
+      ...fields,
+      ...(to ? transition(creation.status, to) : {}),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
     return true;
   });
+}
+
+/** Progress, the operation, retries: written only while `owner` holds the lease. */
+export async function updateIfOwner(
+  creationId: string,
+  owner: string,
+  fields: LeasedFields,
+): Promise<boolean> {
+  return updateLeased(creationId, owner, fields);
 }
 
 /** processing -> draft, for the lease owner of a creation that was not refunded meanwhile. */
@@ -171,15 +201,19 @@ export async function finishCreation(
   owner: string,
   fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed">,
 ): Promise<boolean> {
-  return updateIfOwner(creationId, owner, {
-    ...fields,
-    status: "draft",
-    progress: 1,
-    leaseOwner: null,
-    leaseExpiresAtMs: null,
-    error: null,
-    completedAt: FieldValue.serverTimestamp(),
-  });
+  return updateLeased(
+    creationId,
+    owner,
+    {
+      ...fields,
+      progress: 1,
+      leaseOwner: null,
+      leaseExpiresAtMs: null,
+      error: null,
+      completedAt: FieldValue.serverTimestamp(),
+    },
+    "draft",
+  );
 }
 
 /** draft -> published. True when it is published now (a repeat is harmless). */
@@ -189,7 +223,7 @@ export async function markPublished(creationId: string, mediaUrl: string): Promi
     if (creation?.status === "published") return true;
     if (creation?.status !== "draft") return false;
     tx.update(creationRef(creationId), {
-      status: "published",
+      ...transition(creation.status, "published"),
       mediaUrl,
       publishedAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
@@ -210,7 +244,7 @@ export async function deleteIfFinished(creationId: string): Promise<boolean> {
 }
 
 export interface RefundRequest {
-  status: "failed" | "cancelled";
+  status: RefundEnd;
   error: string;
   errorKind: string;
   details?: Record<string, unknown>;
@@ -238,20 +272,17 @@ export async function refundCreation(
   const db = firestore();
   return db.runTransaction(async (tx): Promise<RefundResult> => {
     const creation = await readCreation(tx, creationId);
-    if (!creation) return { refunded: false, creation, why: "missing" };
-    if (creation.refunded) return { refunded: false, creation, why: "already-refunded" };
-    if (creation.status === "draft" || creation.status === "published")
-      return { refunded: false, creation, why: "delivered" };
-    if (request.onlyIf && !request.onlyIf(creation))
-      return { refunded: false, creation, why: "condition" };
+    const decision = decideRefund(creation, request.status, request.onlyIf);
+    if (decision.outcome === "keep") return { refunded: false, creation, why: decision.why };
+    if (!creation) return { refunded: false, creation, why: "missing" }; // (decided above)
     const user = await tx.get(userRef(creation.userId));
+    const counters = user.data() as { tokenBalance: number; totalTokensSpent: number };
     tx.update(userRef(creation.userId), {
-      tokenBalance: (user.get("tokenBalance") as number) + creation.cost,
-      totalTokensSpent: (user.get("totalTokensSpent") as number) - creation.cost,
+      ...refundedBalances(counters, creation.cost),
       updatedAt: FieldValue.serverTimestamp(),
     });
     const ended: Partial<Creation> = {
-      status: request.status,
+      ...transition(creation.status, request.status),
       error: request.error,
       errorKind: request.errorKind,
       refunded: true,
@@ -268,4 +299,76 @@ export async function refundCreation(
     writeLedgerEntry(tx, refundEntry({ id: creationId, ...creation }, request.errorKind));
     return { refunded: true, creation: { ...creation, ...ended } };
   }, MONEY_TRANSACTION);
+}
+
+/** Enough for a sweeper pass every 5 minutes; anything left waits for the next pass. */
+const SWEEP_BATCH = 200;
+
+/** Unfinished creations the sweeper should look at: quiet for too long, or too old. */
+export async function findSweepCandidates(
+  thresholds: SweepThresholds,
+  nowMs: number,
+): Promise<string[]> {
+  const creations = firestore().collection(collections.creations);
+  const olderThan = (status: CreationStatus, field: string, ms: number) =>
+    creations
+      .where("status", "==", status)
+      .where(field, "<", Timestamp.fromMillis(nowMs - ms))
+      .orderBy(field)
+      .limit(SWEEP_BATCH)
+      .get();
+  const found = await Promise.all([
+    olderThan("pending", "createdAt", thresholds.staleAfterMs),
+    olderThan("processing", "updatedAt", thresholds.staleAfterMs),
+    // Busy but never finishing (a render that polls forever): only the hard limit ends it.
+    olderThan("processing", "createdAt", thresholds.hardLimitMs),
+  ]);
+  return [...new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)))];
+}
+
+/** A creation with the times the sweeper decides on (server timestamps, as ms). */
+export interface TimedCreation {
+  creation: Creation;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+const millis = (value: unknown): number =>
+  value instanceof Timestamp ? value.toMillis() : Date.now();
+
+/** The document as stored: the creation plus the store's server timestamps. */
+type StoredCreation = Creation & { createdAt?: unknown; updatedAt?: unknown };
+
+/** A stored creation with its timestamps as ms (the sweeper decides on them). */
+export function timedCreation(data: Creation): TimedCreation {
+  const stored = data as StoredCreation;
+  return {
+    creation: data,
+    createdAtMs: millis(stored.createdAt),
+    updatedAtMs: millis(stored.updatedAt),
+  };
+}
+
+export type RescueResult = { action: SweepAction; creation: Creation } | null;
+
+/**
+ * Takes the sweeper's decision again inside a transaction (a worker finishing at the same
+ * moment wins cleanly) and, for a re-enqueue, moves the creation to a new step without a lease.
+ * The caller enqueues the step after the commit; a give-up is refunded with `refundCreation`.
+ */
+export async function rescueCreation(
+  creationId: string,
+  decide: (current: TimedCreation) => SweepAction,
+): Promise<RescueResult> {
+  const ref = creationRef(creationId);
+  return firestore().runTransaction(async (tx): Promise<RescueResult> => {
+    const snap = await tx.get(ref);
+    if (!snap.exists) return null;
+    const current = timedCreation(snap.data() as Creation);
+    const action = decide(current);
+    if (action !== "re-enqueue") return { action, creation: current.creation };
+    const rescued = rescuedFields(current.creation);
+    tx.update(ref, { ...rescued, updatedAt: FieldValue.serverTimestamp() });
+    return { action, creation: { ...current.creation, ...rescued } };
+  });
 }

@@ -1,22 +1,31 @@
 /**
- * The public contract of the callable functions: input schemas, result types and error
- * reasons. One source of truth for the functions and for app clients (client/ imports it).
- * Depends on zod only.
+ * The public contract of the callable functions: input schemas, result types, error reasons,
+ * the creation statuses and the creation document. One source of truth for the functions and
+ * for app clients (client/ imports it, and nothing else of the functions). Depends on zod only.
  */
 import { z } from "zod";
 
 export const ASPECT_RATIOS = ["16:9", "9:16"] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 export const DURATIONS = [4, 6, 8] as const;
+export type Duration = (typeof DURATIONS)[number];
 export const RESOLUTIONS = ["720p", "1080p"] as const;
-export const CREATION_STATUSES = [
-  "pending",
-  "processing",
-  "draft",
-  "published",
-  "failed",
-  "cancelled",
-] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** Work still to do: a creation in one of these has not ended. */
+export const ACTIVE_STATUSES = ["pending", "processing"] as const;
+/** The ends: a creation never leaves them, except draft -> published (and deletion). */
+export const END_STATUSES = ["draft", "published", "failed", "cancelled"] as const;
+export const CREATION_STATUSES = [...ACTIVE_STATUSES, ...END_STATUSES] as const;
 export type CreationStatus = (typeof CREATION_STATUSES)[number];
+export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
+export type EndStatus = (typeof END_STATUSES)[number];
+
+export function isEndStatus(status: CreationStatus): status is EndStatus {
+  return (END_STATUSES as readonly string[]).includes(status);
+}
+
+export type { Creation } from "./creation";
 
 /** Lone surrogates and control characters (other than tab and newlines) are not text. */
 function isCleanText(value: string): boolean {
@@ -36,7 +45,7 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const generateVideoInput = z.strictObject({
   prompt: cleanText(2000),
   aspectRatio: z.enum(ASPECT_RATIOS).default("9:16"),
-  duration: z.union([z.literal(4), z.literal(6), z.literal(8)]).default(8),
+  duration: z.literal(DURATIONS).default(8),
   resolution: z.enum(RESOLUTIONS).default("720p"),
   generateAudio: z.boolean().default(false),
   negativePrompt: cleanText(1000).optional(),

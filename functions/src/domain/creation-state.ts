@@ -1,22 +1,18 @@
 /**
  * The creation state machine: pending -> processing -> draft -> published, with failed and
  * cancelled as the other ends. End states never change except draft -> published.
+ * `transition` is the only way to a new status: the store writes what it returns.
  */
-import type { CreationStatus } from "../contract";
+import { ACTIVE_STATUSES, END_STATUSES, isEndStatus, type CreationStatus } from "../contract";
 
-export const ACTIVE_STATUSES = [
-  "pending",
-  "processing",
-] as const satisfies readonly CreationStatus[];
-export const END_STATUSES = [
-  "draft",
-  "published",
-  "failed",
-  "cancelled",
-] as const satisfies readonly CreationStatus[];
+export { ACTIVE_STATUSES, END_STATUSES };
+
+/** The status a creation is born with (the submission transaction writes it). */
+export const INITIAL_STATUS = "pending" satisfies CreationStatus;
 
 const ALLOWED: Record<CreationStatus, readonly CreationStatus[]> = {
   pending: ["processing", "failed", "cancelled"],
+  // processing -> processing: a retry or a later step claims it again.
   processing: ["pending", "processing", "draft", "failed"],
   draft: ["published"],
   published: [],
@@ -25,15 +21,35 @@ const ALLOWED: Record<CreationStatus, readonly CreationStatus[]> = {
 };
 
 export function isActive(status: CreationStatus): boolean {
-  return (ACTIVE_STATUSES as readonly string[]).includes(status);
+  return !isEndStatus(status);
 }
 
 export function isEnd(status: CreationStatus): boolean {
-  return !isActive(status);
+  return isEndStatus(status);
 }
 
 export function canTransition(from: CreationStatus, to: CreationStatus): boolean {
   return ALLOWED[from].includes(to);
+}
+
+/** A status change the state machine refuses: a bug in the caller, never a user error. */
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: CreationStatus,
+    readonly to: CreationStatus,
+  ) {
+    super(`illegal creation status change ${from} -> ${to}`);
+    this.name = "IllegalTransitionError";
+  }
+}
+
+/** The status field of a creation moving from `from` to `to`; throws for an illegal change. */
+export function transition<To extends CreationStatus>(
+  from: CreationStatus,
+  to: To,
+): { status: To } {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+  return { status: to };
 }
 
 /** Cancel is allowed only while no paid generation has started (Veo cannot be cancelled). */
@@ -41,7 +57,7 @@ export function canCancel(creation: {
   status: CreationStatus;
   operationName?: string | null;
 }): boolean {
-  return isActive(creation.status) && !creation.operationName;
+  return canTransition(creation.status, "cancelled") && !creation.operationName;
 }
 
 /** Deletion is for finished work only; an in-flight job would write to a deleted document. */

@@ -1,42 +1,12 @@
 /**
- * The `creations/{id}` document as the functions write it. Field names come from the
- * original plan (existing clients read them); the rest is what the pipeline needs.
+ * A new creation, the model request it carries, and where its video goes. The document type
+ * itself is part of the contract (contract/creation.ts).
  */
-import type { CreationStatus, GenerateVideoRequest } from "../contract";
-import type { AspectRatio, Duration, Resolution, VideoRequest } from "./video-model";
+import type { Creation, GenerateVideoRequest } from "../contract";
+import { INITIAL_STATUS } from "./creation-state";
+import type { VideoRequest } from "./video-model";
 
-export interface Creation {
-  userId: string;
-  prompt: string;
-  negativePrompt: string | null;
-  aspectRatio: AspectRatio;
-  duration: Duration;
-  resolution: Resolution;
-  generateAudio: boolean;
-  seed: number | null;
-  cost: number;
-  status: CreationStatus;
-  progress: number;
-  mediaUrl: string | null;
-  mediaPath: string | null;
-  generationTime: number | null;
-  modelUsed: string | null;
-  error: string | null;
-  errorKind: string | null;
-  retryCount: number;
-  lastError: string | null;
-  refunded: boolean;
-  requestId: string | null;
-  requestHash: string;
-  /** Set when the worker task could not be enqueued; the sweeper picks these up. */
-  enqueueFailed: boolean;
-  /** The current worker step; task payloads carry it so stale deliveries are recognised. */
-  workerStep: number;
-  leaseOwner: string | null;
-  leaseExpiresAtMs: number | null;
-  operationName: string | null;
-  operationStartedAtMs: number | null;
-}
+export type { Creation };
 
 export function newCreation(
   userId: string,
@@ -54,7 +24,7 @@ export function newCreation(
     generateAudio: request.generateAudio,
     seed: request.seed ?? null,
     cost,
-    status: "pending",
+    status: INITIAL_STATUS,
     progress: 0,
     mediaUrl: null,
     mediaPath: null,

@@ -2,7 +2,7 @@
  * Token prices. The plan's default video (8 s, 720p, no audio) costs 10 tokens; duration
  * scales linearly, 1080p and audio each multiply by 1.5, rounded up to whole tokens.
  */
-import type { Duration, Resolution } from "./video-model";
+import type { Duration, Resolution } from "../contract";
 
 export const BASE_COST = 10;
 const BASE_SECONDS = 8;

@@ -27,3 +27,13 @@ export function decideSweep(
   if (!leased && nowMs - updatedAtMs >= thresholds.staleAfterMs) return "re-enqueue";
   return "none";
 }
+
+/**
+ * What re-enqueueing a lost step writes: a new step number, so the lost task (if it ever shows
+ * up) is stale and the new task id is fresh, and no lease.
+ */
+export function rescuedFields(
+  creation: Pick<Creation, "workerStep">,
+): Pick<Creation, "workerStep" | "leaseOwner" | "leaseExpiresAtMs"> {
+  return { workerStep: creation.workerStep + 1, leaseOwner: null, leaseExpiresAtMs: null };
+}

@@ -4,10 +4,7 @@
  * Adapters throw `ModelError` (domain/failure.ts) for every failure they can classify.
  */
 import type { Readable } from "node:stream";
-
-export type AspectRatio = "16:9" | "9:16";
-export type Duration = 4 | 6 | 8;
-export type Resolution = "720p" | "1080p";
+import type { AspectRatio, Duration, Resolution } from "../contract";
 
 export interface VideoRequest {
   creationId: string;

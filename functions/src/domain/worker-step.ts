@@ -3,7 +3,7 @@
  * delivery that claims it holds a lease; deliveries of older steps are stale; a delivery
  * that finds a live lease is a duplicate running alongside.
  */
-import { isEnd } from "./creation-state";
+import { isEnd, Progress, transition } from "./creation-state";
 import type { Creation } from "./creation";
 
 export type Claim =
@@ -17,6 +17,27 @@ export function decideClaim(creation: Creation | null, step: number, nowMs: numb
   if (step < creation.workerStep) return { outcome: "skip", why: "stale" };
   if (creation.leaseOwner && (creation.leaseExpiresAtMs ?? 0) > nowMs) return { outcome: "busy" };
   return { outcome: "claim" };
+}
+
+/** What a claim writes: the creation is `processing`, leased to `owner` for this step. */
+export function claimedFields(
+  creation: Creation,
+  step: number,
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+): Pick<
+  Creation,
+  "status" | "workerStep" | "leaseOwner" | "leaseExpiresAtMs" | "enqueueFailed" | "progress"
+> {
+  return {
+    ...transition(creation.status, "processing"),
+    workerStep: step,
+    leaseOwner: owner,
+    leaseExpiresAtMs: nowMs + leaseMs,
+    enqueueFailed: false,
+    progress: Math.max(creation.progress, Progress.claimed),
+  };
 }
 
 /** Cloud Tasks gives up after `maxAttempts`; `retryCount` counts from 0. */

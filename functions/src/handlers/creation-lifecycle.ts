@@ -74,8 +74,7 @@ export async function cancelCreation(
       error: userMessageFor("cancelled"),
       errorKind: "cancelled",
       // Checked again inside the transaction: the worker may have claimed it meanwhile.
-      onlyIf: (current) =>
-        current.userId === uid && current.status === "pending" && canCancel(current),
+      onlyIf: (current) => current.userId === uid && canCancel(current),
     });
     if (result.refunded) {
       logs.refunded(id, uid, creation.cost, "cancelled");

@@ -9,12 +9,11 @@ import {
   type FunctionsErrorCode,
 } from "firebase-functions/v2/https";
 import { generateVideoInput, type ErrorReason, type GenerateVideoResult } from "../contract";
-import { creationIdFor, requestHashOf } from "../domain/admission";
+import { requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
 import { maxActiveCreations, welcomeTokens } from "../config/params";
-import { markEnqueueFailed, submitCreation } from "../adapters/creation-store";
-import { firestore, collections } from "../adapters/firebase";
+import { markEnqueueFailed, mintCreationId, submitCreation } from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
@@ -66,9 +65,7 @@ async function submit(request: CallableRequest<unknown>) {
   const input = parseInput(generateVideoInput, request.data);
   return guarded("generateVideo", async () => {
     const cost = priceOf(input);
-    const creationId = input.requestId
-      ? creationIdFor(userId, input.requestId)
-      : firestore().collection(collections.creations).doc().id;
+    const creationId = mintCreationId(userId, input.requestId);
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
 
     const outcome = await submitCreation(creationId, creation, {

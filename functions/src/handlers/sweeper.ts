@@ -3,12 +3,15 @@
  * lost (Cloud Tasks drops a task silently once its retries run out). Each decision is taken
  * again inside a transaction, so a worker finishing at the same moment wins cleanly.
  */
-import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
-import { decideSweep, type SweepThresholds } from "../domain/sweep";
-import type { Creation } from "../domain/creation";
+import { decideSweep, type SweepAction, type SweepThresholds } from "../domain/sweep";
 import { userMessageFor } from "../domain/failure";
-import { refundCreation } from "../adapters/creation-store";
-import { collections, firestore } from "../adapters/firebase";
+import {
+  findSweepCandidates,
+  refundCreation,
+  rescueCreation,
+  timedCreation,
+  type TimedCreation,
+} from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 
@@ -18,31 +21,11 @@ export interface SweepReport {
   refunded: number;
 }
 
-/** Enough for a pass every 5 minutes; anything left waits for the next pass. */
-const BATCH = 200;
-
-const millis = (value: unknown): number =>
-  value instanceof Timestamp ? value.toMillis() : Date.now();
-
 export async function sweepCreations(
   thresholds: SweepThresholds,
   nowMs = Date.now(),
 ): Promise<SweepReport> {
-  const creations = firestore().collection(collections.creations);
-  const olderThan = (status: string, field: string, ms: number) =>
-    creations
-      .where("status", "==", status)
-      .where(field, "<", Timestamp.fromMillis(nowMs - ms))
-      .orderBy(field)
-      .limit(BATCH)
-      .get();
-  const found = await Promise.all([
-    olderThan("pending", "createdAt", thresholds.staleAfterMs),
-    olderThan("processing", "updatedAt", thresholds.staleAfterMs),
-    // Busy but never finishing (a render that polls forever): only the hard limit ends it.
-    olderThan("processing", "createdAt", thresholds.hardLimitMs),
-  ]);
-  const ids = new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)));
+  const ids = await findSweepCandidates(thresholds, nowMs);
   const report: SweepReport = { examined: 0, reEnqueued: 0, refunded: 0 };
   for (const id of ids) {
     report.examined++;
@@ -62,33 +45,11 @@ async function sweepOne(
   id: string,
   thresholds: SweepThresholds,
   nowMs: number,
-): Promise<"none" | "re-enqueue" | "give-up"> {
-  const decide = (data: DocumentData) =>
-    decideSweep(
-      data as Creation,
-      millis(data.createdAt),
-      millis(data.updatedAt),
-      nowMs,
-      thresholds,
-    );
+): Promise<SweepAction> {
+  const decide = ({ creation, createdAtMs, updatedAtMs }: TimedCreation) =>
+    decideSweep(creation, createdAtMs, updatedAtMs, nowMs, thresholds);
 
-  const ref = firestore().collection(collections.creations).doc(id);
-  const rescue = await firestore().runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    if (!snap.exists) return null;
-    const creation = snap.data() as Creation;
-    const action = decide(creation);
-    if (action !== "re-enqueue") return { action, creation };
-    // A new step number: the lost task (if it ever shows up) is stale, and the new task id is fresh.
-    const step = creation.workerStep + 1;
-    tx.update(ref, {
-      workerStep: step,
-      leaseOwner: null,
-      leaseExpiresAtMs: null,
-      updatedAt: FieldValue.serverTimestamp(),
-    });
-    return { action, creation: { ...creation, workerStep: step } };
-  });
+  const rescue = await rescueCreation(id, decide);
   if (!rescue) return "none";
   if (rescue.action === "re-enqueue") {
     const queue = rescue.creation.operationName ? QUEUES.poll : QUEUES.start;
@@ -101,7 +62,7 @@ async function sweepOne(
       status: "failed",
       error: userMessageFor("stuck"),
       errorKind: "stuck",
-      onlyIf: (current) => decide(current) === "give-up",
+      onlyIf: (current) => decide(timedCreation(current)) === "give-up",
     });
     if (result.refunded) {
       logs.refunded(id, rescue.creation.userId, rescue.creation.cost, "stuck");

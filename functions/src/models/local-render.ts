@@ -9,7 +9,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { AspectRatio } from "../domain/video-model";
+import type { AspectRatio } from "../contract";
 
 export interface RenderSpec {
   text: string;

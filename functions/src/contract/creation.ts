@@ -1,0 +1,40 @@
+/**
+ * The `creations/{id}` document as the functions write it and an owner reads it. Field names
+ * come from the original plan (existing clients read them); the rest is what the pipeline
+ * needs. Timestamps (`createdAt`, `updatedAt`, `workerStartedAt`, `completedAt`,
+ * `refundedAt`) are added by the store as server timestamps and typed by each reader's SDK.
+ */
+import type { AspectRatio, CreationStatus, Duration, Resolution } from "./index";
+
+export interface Creation {
+  userId: string;
+  prompt: string;
+  negativePrompt: string | null;
+  aspectRatio: AspectRatio;
+  duration: Duration;
+  resolution: Resolution;
+  generateAudio: boolean;
+  seed: number | null;
+  cost: number;
+  status: CreationStatus;
+  progress: number;
+  mediaUrl: string | null;
+  mediaPath: string | null;
+  generationTime: number | null;
+  modelUsed: string | null;
+  error: string | null;
+  errorKind: string | null;
+  retryCount: number;
+  lastError: string | null;
+  refunded: boolean;
+  requestId: string | null;
+  requestHash: string;
+  /** Set when the worker task could not be enqueued; the sweeper picks these up. */
+  enqueueFailed: boolean;
+  /** The current worker step; task payloads carry it so stale deliveries are recognised. */
+  workerStep: number;
+  leaseOwner: string | null;
+  leaseExpiresAtMs: number | null;
+  operationName: string | null;
+  operationStartedAtMs: number | null;
+}
