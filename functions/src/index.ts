@@ -16,9 +16,9 @@ import {
   taskMaxBackoffSeconds,
   taskMinBackoffSeconds,
 } from "./config/params";
+import { WORKER_TIMEOUT_SECONDS } from "./config/worker-timeout";
 
 const REGION = "us-central1";
-const WORKER_TIMEOUT_SECONDS = 540; // keep equal to adapters/task-queue.ts WORKER_TIMEOUT_SECONDS
 
 const callable: CallableOptions = { region: REGION, cors: true, memory: "256MiB", concurrency: 80 };
 

@@ -4,7 +4,7 @@
  */
 import type { MediaStore } from "../adapters/media-store";
 import type { VideoModel } from "../domain/video-model";
-import type { WorkerSettings } from "../handlers/process-creation";
+import type { WorkerSettings } from "../domain/worker-step";
 import {
   leaseSeconds,
   localModelDir,

@@ -40,6 +40,14 @@ export function claimedFields(
   };
 }
 
+/** The worker's settings, read from the params once per instance (config/runtime.ts). */
+export interface WorkerSettings {
+  leaseSeconds: number;
+  pollIntervalSeconds: number;
+  maxAttempts: number;
+  mediaUrlTtlSeconds: number;
+}
+
 /** Cloud Tasks gives up after `maxAttempts`; `retryCount` counts from 0. */
 export function isFinalAttempt(retryCount: number, maxAttempts: number): boolean {
   return retryCount >= maxAttempts - 1;

@@ -15,19 +15,21 @@ import {
 import { canCancel, canDelete } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
-import {
-  deleteIfFinished,
-  getCreation,
-  markPublished,
-  refundCreation,
-} from "../adapters/creation-store";
+import * as creationStore from "../adapters/creation-store";
 import type { MediaStore } from "../adapters/media-store";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
 
+export type LifecycleStore = Pick<
+  typeof creationStore,
+  "deleteIfFinished" | "getCreation" | "markPublished" | "refundCreation"
+>;
+
 export interface LifecycleDeps {
-  media: () => Promise<MediaStore>;
+  media: () => Promise<Pick<MediaStore, "publish" | "remove" | "signedUrl">>;
   mediaUrlTtlSeconds: () => number;
+  /** The creation store (tests pass a fake). */
+  store?: LifecycleStore;
 }
 
 const notFound = () => new HttpsError("not-found", "No such creation.");
@@ -36,10 +38,11 @@ const wrongState = (message: string, status: string) =>
 
 async function ownCreation(
   request: CallableRequest<unknown>,
+  store: LifecycleStore,
 ): Promise<{ uid: string; id: string; creation: Creation }> {
   const uid = requireUser(request);
   const { creationId: id } = parseInput(creationRefInput, request.data);
-  const creation = await getCreation(id);
+  const creation = await store.getCreation(id);
   if (!creation || creation.userId !== uid) throw notFound();
   return { uid, id, creation };
 }
@@ -48,7 +51,8 @@ export async function publishCreation(
   request: CallableRequest<unknown>,
   deps: LifecycleDeps,
 ): Promise<PublishCreationResult> {
-  const { id, creation } = await ownCreation(request);
+  const store = deps.store ?? creationStore;
+  const { id, creation } = await ownCreation(request, store);
   return guarded("publishCreation", async () => {
     if (creation.status === "published" && creation.mediaUrl)
       return { creationId: id, status: "published", mediaUrl: creation.mediaUrl };
@@ -56,7 +60,7 @@ export async function publishCreation(
       throw wrongState("Only a draft can be published.", creation.status);
     const media = await deps.media();
     const mediaUrl = await media.publish(creation.mediaPath); // a repeat copies the same bytes again: harmless
-    const published = await markPublished(id, mediaUrl);
+    const published = await store.markPublished(id, mediaUrl);
     if (!published) throw wrongState("The creation changed while publishing.", "changed");
     return { creationId: id, status: "published", mediaUrl };
   });
@@ -64,12 +68,14 @@ export async function publishCreation(
 
 export async function cancelCreation(
   request: CallableRequest<unknown>,
+  deps: Pick<LifecycleDeps, "store"> = {},
 ): Promise<CancelCreationResult> {
-  const { uid, id, creation } = await ownCreation(request);
+  const store = deps.store ?? creationStore;
+  const { uid, id, creation } = await ownCreation(request, store);
   return guarded("cancelCreation", async () => {
     if (creation.status === "cancelled")
       return { creationId: id, status: "cancelled", refunded: true };
-    const result = await refundCreation(id, {
+    const result = await store.refundCreation(id, {
       status: "cancelled",
       error: userMessageFor("cancelled"),
       errorKind: "cancelled",
@@ -93,7 +99,8 @@ export async function deleteCreation(
   request: CallableRequest<unknown>,
   deps: LifecycleDeps,
 ): Promise<DeleteCreationResult> {
-  const { id, creation } = await ownCreation(request);
+  const store = deps.store ?? creationStore;
+  const { id, creation } = await ownCreation(request, store);
   return guarded("deleteCreation", async () => {
     if (!canDelete(creation.status))
       throw wrongState(
@@ -102,7 +109,7 @@ export async function deleteCreation(
       );
     // Objects first: if the document delete then fails, a retry finds the document and finishes.
     if (creation.mediaPath) await (await deps.media()).remove(creation.mediaPath);
-    const deleted = await deleteIfFinished(id);
+    const deleted = await store.deleteIfFinished(id);
     if (!deleted) throw wrongState("The creation changed while deleting.", "changed");
     return { creationId: id, deleted: true };
   });
@@ -114,7 +121,7 @@ export async function getMediaUrl(
 ): Promise<MediaUrlResult> {
   const uid = requireUser(request);
   const { creationId: id } = parseInput(creationRefInput, request.data);
-  const creation = await getCreation(id);
+  const creation = await (deps.store ?? creationStore).getCreation(id);
   // Published media is public; anything else only for its owner.
   if (!creation || (creation.userId !== uid && creation.status !== "published")) throw notFound();
   return guarded("getMediaUrl", async () => {

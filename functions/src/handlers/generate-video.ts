@@ -13,7 +13,7 @@ import { requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
 import { maxActiveCreations, welcomeTokens } from "../config/params";
-import { markEnqueueFailed, mintCreationId, submitCreation } from "../adapters/creation-store";
+import * as creationStore from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
@@ -35,12 +35,29 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
   "wrong-state": { code: "failed-precondition", message: "Not possible in this state." },
 };
 
+/** What a submission needs from outside: the store, the task queue and the limits. */
+export interface SubmitDeps {
+  store: Pick<typeof creationStore, "mintCreationId" | "submitCreation" | "markEnqueueFailed">;
+  enqueueStep: typeof enqueueStep;
+  limits: () => { maxActiveJobs: number; welcomeTokens: number };
+}
+
+const productionDeps: SubmitDeps = {
+  store: creationStore,
+  enqueueStep,
+  limits: () => ({
+    maxActiveJobs: maxActiveCreations.value(),
+    welcomeTokens: welcomeTokens.value(),
+  }),
+};
+
 export async function generateVideo(
   request: CallableRequest<unknown>,
+  deps: SubmitDeps = productionDeps,
 ): Promise<GenerateVideoResult> {
   const started = Date.now();
   try {
-    const result = await submit(request);
+    const result = await submit(request, deps);
     logs.submission({ ...result.log, durationMs: Date.now() - started });
     return result.response;
   } catch (err) {
@@ -60,24 +77,21 @@ export async function generateVideo(
   }
 }
 
-async function submit(request: CallableRequest<unknown>) {
+async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
   const userId = requireUser(request);
   const input = parseInput(generateVideoInput, request.data);
   return guarded("generateVideo", async () => {
     const cost = priceOf(input);
-    const creationId = mintCreationId(userId, input.requestId);
+    const creationId = deps.store.mintCreationId(userId, input.requestId);
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
 
-    const outcome = await submitCreation(creationId, creation, {
-      maxActiveJobs: maxActiveCreations.value(),
-      welcomeTokens: welcomeTokens.value(),
-    });
+    const outcome = await deps.store.submitCreation(creationId, creation, deps.limits());
     if (outcome.outcome === "reject") {
       const { code, message } = REFUSALS[outcome.reason];
       throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
     }
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
-    if (outcome.status === "pending") await enqueueFirstStep(creationId);
+    if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
     return {
       response: {
         creationId,
@@ -90,13 +104,13 @@ async function submit(request: CallableRequest<unknown>) {
   });
 }
 
-async function enqueueFirstStep(creationId: string): Promise<void> {
+async function enqueueFirstStep(creationId: string, deps: SubmitDeps): Promise<void> {
   try {
-    await enqueueStep(QUEUES.start, { creationId, step: 0 });
+    await deps.enqueueStep(QUEUES.start, { creationId, step: 0 });
   } catch (err) {
     logs.enqueueFailed(creationId, err);
-    await markEnqueueFailed(creationId, true).catch((markErr) =>
-      logs.unexpected("markEnqueueFailed", markErr),
-    );
+    await deps.store
+      .markEnqueueFailed(creationId, true)
+      .catch((markErr) => logs.unexpected("markEnqueueFailed", markErr));
   }
 }

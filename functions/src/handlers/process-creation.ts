@@ -13,30 +13,35 @@ import { Progress } from "../domain/creation-state";
 import { mediaPathOf, videoRequestOf, type Creation } from "../domain/creation";
 import { ModelError, userMessageFor } from "../domain/failure";
 import type { OperationStatus, VideoModel } from "../domain/video-model";
-import { isFinalAttempt } from "../domain/worker-step";
-import {
-  claimCreation,
-  finishCreation,
-  getCreation,
-  refundCreation,
-  updateIfOwner,
-} from "../adapters/creation-store";
+import { isFinalAttempt, type WorkerSettings } from "../domain/worker-step";
+import * as creationStore from "../adapters/creation-store";
 import type { MediaStore } from "../adapters/media-store";
 import { enqueueStep, QUEUES, type StepTask } from "../adapters/task-queue";
 import { logs } from "../logs";
 
-export interface WorkerSettings {
-  leaseSeconds: number;
-  pollIntervalSeconds: number;
-  maxAttempts: number;
-  mediaUrlTtlSeconds: number;
-}
+export type { WorkerSettings };
+
+export type WorkerStore = Pick<
+  typeof creationStore,
+  "claimCreation" | "finishCreation" | "getCreation" | "refundCreation" | "updateIfOwner"
+>;
 
 export interface WorkerDeps {
   model: VideoModel;
-  media: MediaStore;
+  media: Pick<MediaStore, "upload" | "signedUrl" | "remove">;
   settings: WorkerSettings;
+  /** The creation store and the task queue (tests pass fakes). */
+  store?: WorkerStore;
+  enqueueStep?: typeof enqueueStep;
 }
+
+/** The deps with the production store and queue filled in. */
+type Deps = Required<WorkerDeps>;
+const withDefaults = (deps: WorkerDeps): Deps => ({
+  store: creationStore,
+  enqueueStep,
+  ...deps,
+});
 
 /** Without an estimate from the model, progress assumes a render takes about this long. */
 const EXPECTED_RENDER_MS = 60_000;
@@ -57,7 +62,11 @@ export function parseStepTask(data: unknown): StepTask | null {
   return Number.isInteger(step) && step >= 0 ? { creationId: task.creationId, step } : null;
 }
 
-export async function processCreation(request: Request<unknown>, deps: WorkerDeps): Promise<void> {
+export async function processCreation(
+  request: Request<unknown>,
+  workerDeps: WorkerDeps,
+): Promise<void> {
+  const deps = withDefaults(workerDeps);
   const task = parseStepTask(request.data);
   if (!task) {
     // Throwing would make Cloud Tasks retry a payload that can never succeed.
@@ -68,7 +77,7 @@ export async function processCreation(request: Request<unknown>, deps: WorkerDep
   const final = isFinalAttempt(attempt, deps.settings.maxAttempts);
   const owner = `${task.step}:${attempt}:${randomUUID()}`;
   const now = Date.now();
-  const { claim, creation } = await claimCreation(
+  const { claim, creation } = await deps.store.claimCreation(
     task.creationId,
     task.step,
     owner,
@@ -84,7 +93,7 @@ export async function processCreation(request: Request<unknown>, deps: WorkerDep
   try {
     await runStep(task, creation, owner, deps);
   } catch (err) {
-    await handleFailure(task, creation, owner, err, attempt, final);
+    await handleFailure(task, creation, owner, err, attempt, final, deps.store);
   }
 }
 
@@ -92,7 +101,7 @@ async function runStep(
   task: StepTask,
   creation: Creation,
   owner: string,
-  deps: WorkerDeps,
+  deps: Deps,
 ): Promise<void> {
   const { creationId } = task;
   let operationName = creation.operationName;
@@ -104,7 +113,7 @@ async function runStep(
     ));
     startedAtMs = Date.now();
     // Saved at once: a retry after a crash resumes this operation instead of paying for another.
-    const saved = await updateIfOwner(creationId, owner, {
+    const saved = await deps.store.updateIfOwner(creationId, owner, {
       operationName,
       operationStartedAtMs: startedAtMs,
       modelUsed: deps.model.modelId,
@@ -126,15 +135,15 @@ async function scheduleNextLook(
   owner: string,
   status: Extract<OperationStatus, { done: false }>,
   startedAtMs: number,
-  deps: WorkerDeps,
+  deps: Deps,
 ): Promise<void> {
   const estimate =
     status.progress ?? Math.min((Date.now() - startedAtMs) / EXPECTED_RENDER_MS, 0.95);
   const progress = Progress.rendering(estimate);
   const next = { creationId: task.creationId, step: task.step + 1 };
   // Enqueue before letting go: if this fails, the throw retries this step and nothing is lost.
-  await enqueueStep(QUEUES.poll, next, deps.settings.pollIntervalSeconds);
-  await updateIfOwner(task.creationId, owner, {
+  await deps.enqueueStep(QUEUES.poll, next, deps.settings.pollIntervalSeconds);
+  await deps.store.updateIfOwner(task.creationId, owner, {
     workerStep: next.step,
     leaseOwner: null,
     leaseExpiresAtMs: null,
@@ -149,10 +158,10 @@ async function deliver(
   owner: string,
   video: { uri: string; contentType: string },
   startedAtMs: number,
-  deps: WorkerDeps,
+  deps: Deps,
 ): Promise<void> {
   const transferStart = Date.now();
-  const renewed = await updateIfOwner(creationId, owner, {
+  const renewed = await deps.store.updateIfOwner(creationId, owner, {
     progress: Progress.transferring,
     leaseExpiresAtMs: transferStart + deps.settings.leaseSeconds * 1000,
   });
@@ -167,7 +176,7 @@ async function deliver(
   });
   const { url } = await deps.media.signedUrl(mediaPath, deps.settings.mediaUrlTtlSeconds);
   const generationTime = Math.round((Date.now() - startedAtMs) / 100) / 10;
-  const finished = await finishCreation(creationId, owner, {
+  const finished = await deps.store.finishCreation(creationId, owner, {
     mediaPath,
     mediaUrl: url,
     generationTime,
@@ -176,7 +185,7 @@ async function deliver(
   if (!finished) {
     logs.leaseLost(creationId, "finish");
     // Refunded meanwhile (sweeper): an object without a deliverable creation must not stay.
-    const now = await getCreation(creationId);
+    const now = await deps.store.getCreation(creationId);
     if (!now || now.refunded) await deps.media.remove(mediaPath);
     return;
   }
@@ -193,6 +202,7 @@ async function handleFailure(
   err: unknown,
   attempt: number,
   final: boolean,
+  store: WorkerStore,
 ): Promise<void> {
   const message = err instanceof Error ? err.message : String(err);
   const permanent = err instanceof ModelError && err.permanent;
@@ -204,7 +214,7 @@ async function handleFailure(
       message,
       err instanceof ModelError ? err.details : {},
     );
-    const result = await refundCreation(task.creationId, {
+    const result = await store.refundCreation(task.creationId, {
       status: "failed",
       error: userMessageFor(kind),
       errorKind: kind,
@@ -216,7 +226,7 @@ async function handleFailure(
     return;
   }
   logs.transientFailure(task.creationId, attempt, message, final);
-  const recorded = await updateIfOwner(task.creationId, owner, {
+  const recorded = await store.updateIfOwner(task.creationId, owner, {
     retryCount: creation.retryCount + 1,
     lastError: message.slice(0, 500),
     leaseOwner: null,

@@ -1,0 +1,221 @@
+// The worker's task handler, wrapped offline with firebase-functions-test around
+// onTaskDispatched like index.ts binds it: retry counts decide between throwing (Cloud Tasks
+// retries) and refunding; the model, media and store are fakes; no service is touched.
+import { expect } from "chai";
+import functionsTest from "firebase-functions-test";
+import { Readable } from "node:stream";
+import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
+import {
+  onTaskDispatched,
+  type Request,
+  type TaskQueueFunction,
+} from "firebase-functions/v2/tasks";
+import type { Creation } from "../../src/contract";
+import { WORKER_TIMEOUT_SECONDS } from "../../src/config/worker-timeout";
+import { newCreation } from "../../src/domain/creation";
+import { ModelError } from "../../src/domain/failure";
+import type { OperationStatus, VideoModel } from "../../src/domain/video-model";
+import {
+  CreationBusyError,
+  processCreation,
+  type WorkerDeps,
+} from "../../src/handlers/process-creation";
+import * as index from "../../src/index";
+import { MemoryStore } from "../fakes/memory-store";
+
+const fft = functionsTest();
+after(() => fft.cleanup());
+
+/** A model whose start and poll answers are scripted by the test. */
+class ScriptedModel implements VideoModel {
+  readonly modelId = "scripted";
+  starts = 0;
+  constructor(
+    private readonly onStart: () => Promise<{ operationName: string }>,
+    private readonly onPoll: () => Promise<OperationStatus> = () =>
+      Promise.resolve({ done: false }),
+  ) {}
+  start() {
+    this.starts++;
+    return this.onStart();
+  }
+  poll() {
+    return this.onPoll();
+  }
+  openVideo() {
+    return Promise.resolve(Readable.from(["mp4 bytes"]));
+  }
+  discardVideo() {
+    return Promise.resolve();
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+
+/** firebase-functions-test wraps a task function as a v2 function; its types lack that overload. */
+function wrapTask(fn: TaskQueueFunction<unknown>) {
+  const wrapped = fft.wrap(fn as unknown as CloudFunction<CloudEvent<unknown>>);
+  return (request: Partial<Request>) => Promise.resolve(wrapped(request) as unknown);
+}
+
+/** Runs a delivery and returns what it threw (undefined when it acknowledged the task). */
+async function thrownBy(delivery: Promise<unknown>): Promise<unknown> {
+  try {
+    await delivery;
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
+function setup(model: VideoModel) {
+  const store = new MemoryStore();
+  store.balances.set("u1", 0);
+  store.put(
+    "c1",
+    newCreation(
+      "u1",
+      { prompt: "p", aspectRatio: "9:16", duration: 4, resolution: "720p", generateAudio: false },
+      5,
+      "h",
+    ),
+  );
+  const enqueued: Array<{ queue: string; step: number; delay?: number }> = [];
+  const uploads: string[] = [];
+  const deps: WorkerDeps = {
+    model,
+    store,
+    settings: {
+      leaseSeconds: 30,
+      pollIntervalSeconds: 1,
+      maxAttempts: MAX_ATTEMPTS,
+      mediaUrlTtlSeconds: 60,
+    },
+    enqueueStep: (queue, task, delay) => {
+      enqueued.push({ queue, step: task.step, delay });
+      return Promise.resolve("enqueued");
+    },
+    media: {
+      upload: (key) => {
+        uploads.push(key);
+        return Promise.resolve();
+      },
+      signedUrl: (key) => Promise.resolve({ url: `https://signed/${key}`, expiresAt: new Date() }),
+      remove: () => Promise.resolve(),
+    },
+  };
+  const task = wrapTask(
+    onTaskDispatched({ retryConfig: { maxAttempts: MAX_ATTEMPTS } }, (request) =>
+      processCreation(request, deps),
+    ),
+  );
+  const deliver = (data: unknown, retryCount = 0) => task({ data, retryCount });
+  const creation = () => store.creations.get("c1") as Creation;
+  return { store, enqueued, uploads, deliver, creation };
+}
+
+const started = () => Promise.resolve({ operationName: "ops/1" });
+
+describe("worker task handler (wrapped, fakes injected)", () => {
+  it("acknowledges a malformed payload without touching anything (a retry could never succeed)", async () => {
+    const model = new ScriptedModel(started);
+    const w = setup(model);
+    await w.deliver({ creationId: "../etc" });
+    await w.deliver(null);
+    expect(model.starts).to.equal(0);
+    expect(w.creation().status).to.equal("pending");
+  });
+
+  it("starts the generation, saves the operation and schedules the next look without waiting", async () => {
+    const model = new ScriptedModel(started);
+    const w = setup(model);
+    await w.deliver({ creationId: "c1", step: 0 });
+    expect(w.creation()).to.include({
+      status: "processing",
+      operationName: "ops/1",
+      workerStep: 1,
+      leaseOwner: null,
+    });
+    expect(w.enqueued).to.deep.equal([{ queue: "pollGeneration", step: 1, delay: 1 }]);
+  });
+
+  it("resumes the saved operation on a later step and stores a finished video as a draft", async () => {
+    const model = new ScriptedModel(started, () =>
+      Promise.resolve({ done: true, video: { uri: "local://v", contentType: "video/mp4" } }),
+    );
+    const w = setup(model);
+    w.store.put("c1", {
+      ...w.creation(),
+      status: "processing",
+      operationName: "ops/1",
+      workerStep: 1,
+    });
+    await w.deliver({ creationId: "c1", step: 1 });
+    expect(model.starts, "no second paid generation").to.equal(0);
+    expect(w.uploads).to.deep.equal(["videos/u1/c1.mp4"]);
+    expect(w.creation()).to.include({
+      status: "draft",
+      progress: 1,
+      mediaUrl: "https://signed/videos/u1/c1.mp4",
+    });
+  });
+
+  it("skips a stale delivery of an older step", async () => {
+    const model = new ScriptedModel(started);
+    const w = setup(model);
+    w.store.put("c1", { ...w.creation(), status: "processing", workerStep: 2 });
+    await w.deliver({ creationId: "c1", step: 1 });
+    expect(model.starts).to.equal(0);
+  });
+
+  it("throws a transient failure for a retry, and refunds on the final attempt", async () => {
+    const model = new ScriptedModel(() => Promise.reject(new ModelError("transient", "429 quota")));
+    const w = setup(model);
+    for (let retryCount = 0; retryCount < MAX_ATTEMPTS - 1; retryCount++) {
+      const thrown = await thrownBy(w.deliver({ creationId: "c1", step: 0 }, retryCount));
+      expect(thrown, `attempt ${retryCount}`).to.be.instanceOf(ModelError);
+      expect(w.creation()).to.include({ status: "processing", retryCount: retryCount + 1 });
+    }
+    expect(await thrownBy(w.deliver({ creationId: "c1", step: 0 }, MAX_ATTEMPTS - 1))).to.equal(
+      undefined,
+    );
+    expect(w.creation()).to.include({ status: "failed", refunded: true, errorKind: "exhausted" });
+    expect(w.store.balances.get("u1")).to.equal(5);
+  });
+
+  it("refunds a permanent failure at once and acknowledges the task", async () => {
+    const model = new ScriptedModel(() =>
+      Promise.reject(new ModelError("policy", "filtered", { raiMediaFilteredCount: 1 })),
+    );
+    const w = setup(model);
+    await w.deliver({ creationId: "c1", step: 0 });
+    expect(w.creation()).to.include({ status: "failed", refunded: true, errorKind: "policy" });
+    expect(w.store.balances.get("u1")).to.equal(5);
+  });
+
+  it("leaves a creation leased by another delivery: retry, except on the final attempt", async () => {
+    const model = new ScriptedModel(started);
+    const w = setup(model);
+    w.store.put("c1", {
+      ...w.creation(),
+      status: "processing",
+      leaseOwner: "other",
+      leaseExpiresAtMs: Date.now() + 60_000,
+    });
+    const thrown = await thrownBy(w.deliver({ creationId: "c1", step: 0 }, 0));
+    expect(thrown).to.be.instanceOf(CreationBusyError);
+    expect(await thrownBy(w.deliver({ creationId: "c1", step: 0 }, MAX_ATTEMPTS - 1))).to.equal(
+      undefined,
+    );
+    expect(model.starts).to.equal(0);
+  });
+});
+
+describe("task function bindings (src/index.ts)", () => {
+  it("give every worker delivery the timeout the enqueue's dispatch deadline uses", () => {
+    for (const fn of [index.startGeneration, index.pollGeneration]) {
+      expect(fn.__endpoint.timeoutSeconds).to.equal(WORKER_TIMEOUT_SECONDS);
+      expect(fn.__endpoint.taskQueueTrigger?.retryConfig?.maxAttempts).to.not.equal(undefined);
+    }
+  });
+});
