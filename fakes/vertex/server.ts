@@ -25,6 +25,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { FFMPEG_QUIET_ARGS, H264_MP4_ARGS } from "../../functions/src/models/local-render";
 
 export type FakeOutcome = "video" | "filtered" | { errorCode: number; message?: string };
 
@@ -152,23 +153,12 @@ function renderMp4(ffmpeg: string, aspectRatio: string, durationSeconds: number)
   const file = path.join(dir, "sample_0.mp4");
   try {
     execFileSync(ffmpeg, [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-nostdin",
-      "-y",
+      ...FFMPEG_QUIET_ARGS,
       "-f",
       "lavfi",
       "-i",
       `testsrc2=s=${size}:r=15:d=${durationSeconds}`,
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-pix_fmt",
-      "yuv420p",
-      "-movflags",
-      "+faststart",
+      ...H264_MP4_ARGS,
       file,
     ]);
     return readFileSync(file);

@@ -35,6 +35,21 @@ export const FRAME_SIZE: Record<AspectRatio, { width: number; height: number }> 
   "9:16": { width: 360, height: 640 },
 };
 
+/** ffmpeg's quiet, non-interactive start: errors only, never a prompt. */
+export const FFMPEG_QUIET_ARGS = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"] as const;
+
+/** H.264 in a streamable MP4 (moov first), fast to encode: what every local clip is made of. */
+export const H264_MP4_ARGS = [
+  "-c:v",
+  "libx264",
+  "-preset",
+  "ultrafast",
+  "-pix_fmt",
+  "yuv420p",
+  "-movflags",
+  "+faststart",
+] as const;
+
 export function ffmpegBinary(): string {
   // Lazy: only the local model pays for resolving the binary.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -121,12 +136,8 @@ export async function renderVideo(
     `x=(w-tw)/2:y=(h-th)/2:box=1:boxcolor=black@0.45:boxborderw=${Math.round(fontSize / 2)},` +
     `format=yuv420p[v]`;
 
-  const args = [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-nostdin",
-    "-y",
+  const args: string[] = [
+    ...FFMPEG_QUIET_ARGS,
     "-f",
     "lavfi",
     "-i",
@@ -142,23 +153,7 @@ export async function renderVideo(
   }
   args.push("-filter_complex", video, "-map", "[v]");
   if (spec.audio) args.push("-map", "2:a", "-c:a", "aac", "-b:a", "64k");
-  args.push(
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    "-r",
-    String(fps),
-    "-t",
-    String(d),
-    "-movflags",
-    "+faststart",
-    "-f",
-    "mp4",
-    tmpFile,
-  );
+  args.push(...H264_MP4_ARGS, "-r", String(fps), "-t", String(d), "-f", "mp4", tmpFile);
 
   try {
     await run(options.ffmpegPath ?? ffmpegBinary(), args);
