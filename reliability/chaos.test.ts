@@ -4,9 +4,9 @@
 // running throughout. Then every creation must have ended, with the money invariants intact.
 import { expect } from "chai";
 import type { GenerateVideoInput, GenerateVideoResult } from "../functions/src/contract";
-import type { TestUser } from "../functions/test/helpers/emulators";
-import { db } from "../functions/test/helpers/pipeline";
-import { waitFor } from "../functions/test/helpers/wait";
+import type { TestUser } from "../test-harness/emulators";
+import { db } from "../test-harness/pipeline";
+import { waitFor } from "../test-harness/wait";
 import { bump, scenario } from "./figures";
 import {
   crashS3,

@@ -15,8 +15,8 @@ import {
   type Outcome,
 } from "./support";
 import type { GenerateVideoResult } from "../functions/src/contract";
-import { callFunction } from "../functions/test/helpers/callable";
-import { balanceOf } from "../functions/test/helpers/pipeline";
+import { callFunction } from "../test-harness/callable";
+import { balanceOf } from "../test-harness/pipeline";
 
 const COST = 5; // duration 4, 720p, no audio
 const CAP = 3;

@@ -9,11 +9,11 @@ import { generateVideo } from "../functions/src/handlers/generate-video";
 import { sweepCreations, type SweepReport } from "../functions/src/handlers/sweeper";
 import { DEFAULT_LOCAL_STATE_DIR } from "../functions/src/models/local-model";
 import type { GenerateVideoInput, GenerateVideoResult } from "../functions/src/contract";
-import { callableRequest, setupLocalEnv } from "../functions/test/helpers/inprocess";
-import { startTaskRecorder } from "../functions/test/helpers/task-recorder";
-import { enqueueTask } from "../functions/test/helpers/task-queue";
-import { db } from "../functions/test/helpers/pipeline";
-import { waitFor } from "../functions/test/helpers/wait";
+import { callableRequest, setupLocalEnv } from "../test-harness/inprocess";
+import { startTaskRecorder } from "../test-harness/task-recorder";
+import { enqueueTask } from "../test-harness/task-queue";
+import { db } from "../test-harness/pipeline";
+import { waitFor } from "../test-harness/wait";
 import { SWEEP } from "./profile";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

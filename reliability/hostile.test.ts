@@ -4,10 +4,10 @@
 // callable wrappers are also served from this process, where firebase-admin verifies tokens.
 import { expect } from "chai";
 import { generateVideo as generateVideoFunction } from "../functions/src/index";
-import { FUNCTIONS_ORIGIN, PROJECT_ID, REGION } from "../functions/test/helpers/emulators";
-import { serveCallables } from "../functions/test/helpers/callable-server";
-import { setupLocalEnv } from "../functions/test/helpers/inprocess";
-import { db } from "../functions/test/helpers/pipeline";
+import { FUNCTIONS_ORIGIN, PROJECT_ID, REGION } from "../test-harness/emulators";
+import { serveCallables } from "../test-harness/callable-server";
+import { setupLocalEnv } from "../test-harness/inprocess";
+import { db } from "../test-harness/pipeline";
 import { bump, scenario, type ScenarioFigures } from "./figures";
 import { hostileLifecycleCalls, hostilePayloads, type HostileCall } from "./hostile-payloads";
 import { profile } from "./profile";

@@ -2,7 +2,7 @@
 // a reuse of the key with other parameters, and replays after the creation was deleted.
 // One creation, one debit, however the key is replayed.
 import { expect } from "chai";
-import { balanceOf, ledgerOf } from "../functions/test/helpers/pipeline";
+import { balanceOf, ledgerOf } from "../test-harness/pipeline";
 import { scenario } from "./figures";
 import { call, checkInvariants, cleanSlate, generate, users, waitAllEnded } from "./support";
 

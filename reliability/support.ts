@@ -2,10 +2,10 @@
 // outcome lands in the figures, bounded waits for end states, and the invariant checks.
 import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import type { GenerateVideoInput, GenerateVideoResult } from "../functions/src/contract";
-import { callFunction, CallableError } from "../functions/test/helpers/callable";
-import { LOCAL_S3, resetFirestore, type TestUser } from "../functions/test/helpers/emulators";
-import { db, signedUpUser, type endState } from "../functions/test/helpers/pipeline";
-import { waitFor, waitForDocument } from "../functions/test/helpers/wait";
+import { callFunction, CallableError } from "../test-harness/callable";
+import { LOCAL_S3, resetFirestore, type TestUser } from "../test-harness/emulators";
+import { db, signedUpUser, type endState } from "../test-harness/pipeline";
+import { waitFor, waitForDocument } from "../test-harness/wait";
 import { runAudit } from "../tools/audit";
 import { bump, type ScenarioFigures } from "./figures";
 

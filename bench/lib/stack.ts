@@ -2,9 +2,9 @@
 // at run time, so one emulator start serves every profile), resets, and signed-up users.
 import { firestore } from "../../functions/src/adapters/firebase";
 import { HOST, PORTS, PROJECT_ID } from "../../stack/config";
-import { clearAuthUsers, createUser, resetFirestore } from "../../functions/test/helpers/emulators";
-import type { TestUser } from "../../functions/test/helpers/emulators";
-import { waitFor } from "../../functions/test/helpers/wait";
+import { clearAuthUsers, createUser, resetFirestore } from "../../test-harness/emulators";
+import type { TestUser } from "../../test-harness/emulators";
+import { waitFor } from "../../test-harness/wait";
 
 const REGION = "us-central1";
 

@@ -1,8 +1,8 @@
 // (2) Cold start: a fresh node process loads functions/lib/index.js and serves its first
 // generateVideo call in-process, next to the plan's eager layout (every SDK up front).
 // Enqueues go to a task recorder so no worker runs meanwhile.
-import { setBalance } from "../../functions/test/helpers/firestore";
-import type { TaskRecorder } from "../../functions/test/helpers/task-recorder";
+import { setBalance } from "../../test-harness/firestore";
+import type { TaskRecorder } from "../../test-harness/task-recorder";
 import { runChild } from "../lib/node-child";
 import { functionsLib } from "../lib/paths";
 import { spread, type Spread } from "../lib/stats";

@@ -2,8 +2,8 @@
 // healthCheck on the same stack, with distinct users at each concurrency. The start queue
 // is held meanwhile, so workers do not compete with the submissions for this machine's CPU
 // (in production they run on other instances).
-import { callFunction } from "../../functions/test/helpers/callable";
-import type { TestUser } from "../../functions/test/helpers/emulators";
+import { callFunction } from "../../test-harness/callable";
+import type { TestUser } from "../../test-harness/emulators";
 import { errorRate, runClients, type LoadResult } from "../lib/load";
 import { percentile, spread, type Spread } from "../lib/stats";
 import { setQueueLimits, signedUpUsers, type QueueLimits } from "../lib/stack";

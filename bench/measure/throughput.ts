@@ -3,8 +3,8 @@
 // Stages come from each creation's timestamps and the worker's `video-stored` log event.
 import { readFileSync } from "node:fs";
 import { EMULATOR_LOG } from "../lib/emulators";
-import { callFunction } from "../../functions/test/helpers/callable";
-import { waitFor } from "../../functions/test/helpers/wait";
+import { callFunction } from "../../test-harness/callable";
+import { waitFor } from "../../test-harness/wait";
 import { db, setQueueLimits, signedUpUsers, type QueueLimits } from "../lib/stack";
 import { median, percentile } from "../lib/stats";
 

@@ -2,8 +2,8 @@
 // ID tokens, real Cloud Tasks emulator dispatch and retries, the local model, the S3 server.
 import { expect } from "chai";
 import { getFunctions } from "firebase-admin/functions";
-import { callFunction, type CallableError } from "../helpers/callable";
-import { createUser } from "../helpers/emulators";
+import { callFunction, type CallableError } from "../../../test-harness/callable";
+import { createUser } from "../../../test-harness/emulators";
 import { probeMp4 } from "../helpers/mp4";
 import {
   balanceOf,
@@ -14,7 +14,7 @@ import {
   signedUpUser,
   storedObject,
   submit,
-} from "../helpers/pipeline";
+} from "../../../test-harness/pipeline";
 
 describe("e2e: generateVideo → Cloud Tasks → worker → R2", function () {
   this.timeout(180_000);

@@ -5,9 +5,9 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { initializeApp, getApps, type App } from "firebase-admin/app";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
-import { callFunction, CallableError } from "../helpers/callable";
-import { createUser, PROJECT_ID } from "../helpers/emulators";
-import { waitForDocument } from "../helpers/wait";
+import { callFunction, CallableError } from "../../../test-harness/callable";
+import { createUser, PROJECT_ID } from "../../../test-harness/emulators";
+import { waitForDocument } from "../../../test-harness/wait";
 
 describe("e2e smoke: callable → Cloud Tasks → task function → Firestore", function () {
   let app: App;

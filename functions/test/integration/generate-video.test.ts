@@ -1,12 +1,17 @@
 import { expect } from "chai";
 import { HttpsError } from "firebase-functions/v2/https";
-import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
-import type { TaskRecorder } from "../helpers/task-recorder";
+import {
+  callableRequest,
+  setupLocalEnv,
+  uniqueUid,
+  withTaskRecorder,
+} from "../../../test-harness/inprocess";
+import type { TaskRecorder } from "../../../test-harness/task-recorder";
 
 setupLocalEnv();
 // Loaded after the env is set: params and the Admin SDK read it.
 import { generateVideo } from "../../src/handlers/generate-video";
-import { balanceOf, creationsOf, db, ledgerOf, setBalance } from "../helpers/firestore";
+import { balanceOf, creationsOf, db, ledgerOf, setBalance } from "../../../test-harness/firestore";
 
 const submit = (uid: string, data: Record<string, unknown>) =>
   generateVideo(callableRequest(data, uid));

@@ -1,13 +1,18 @@
 import { expect } from "chai";
 import { errorCode } from "../helpers/errors";
-import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
-import type { TaskRecorder } from "../helpers/task-recorder";
+import {
+  callableRequest,
+  setupLocalEnv,
+  uniqueUid,
+  withTaskRecorder,
+} from "../../../test-harness/inprocess";
+import type { TaskRecorder } from "../../../test-harness/task-recorder";
 
 setupLocalEnv();
 import { grantTokens } from "../../src/handlers/grant-tokens";
 import { generateVideo } from "../../src/handlers/generate-video";
 import { welcomeUser } from "../../src/handlers/welcome-user";
-import { balanceOf, db, ledgerOf, setBalance } from "../helpers/firestore";
+import { balanceOf, db, ledgerOf, setBalance } from "../../../test-harness/firestore";
 
 describe("welcome grant and admin grants", () => {
   let tasks: TaskRecorder;

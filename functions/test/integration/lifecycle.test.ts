@@ -1,8 +1,13 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { errorCode } from "../helpers/errors";
-import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
-import type { TaskRecorder } from "../helpers/task-recorder";
+import {
+  callableRequest,
+  setupLocalEnv,
+  uniqueUid,
+  withTaskRecorder,
+} from "../../../test-harness/inprocess";
+import type { TaskRecorder } from "../../../test-harness/task-recorder";
 
 setupLocalEnv();
 import { generateVideo } from "../../src/handlers/generate-video";
@@ -17,8 +22,8 @@ import { sweepCreations } from "../../src/handlers/sweeper";
 import { processCreation } from "../../src/handlers/process-creation";
 import { MediaStore } from "../../src/adapters/media-store";
 import { LocalVideoModel } from "../../src/models/local-model";
-import { drain, taskRequest } from "../helpers/dispatch";
-import { balanceOf, db, ledgerOf, setBalance } from "../helpers/firestore";
+import { drain, taskRequest } from "../../../test-harness/dispatch";
+import { balanceOf, db, ledgerOf, setBalance } from "../../../test-harness/firestore";
 
 const env = process.env as Record<string, string>;
 const media = new MediaStore({

@@ -1,7 +1,12 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
-import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
-import type { TaskRecorder } from "../helpers/task-recorder";
+import {
+  callableRequest,
+  setupLocalEnv,
+  uniqueUid,
+  withTaskRecorder,
+} from "../../../test-harness/inprocess";
+import type { TaskRecorder } from "../../../test-harness/task-recorder";
 
 setupLocalEnv();
 import { generateVideo } from "../../src/handlers/generate-video";
@@ -11,8 +16,8 @@ import { LocalVideoModel } from "../../src/models/local-model";
 import { VeoVideoModel } from "../../src/models/veo-model";
 import { createGoogleAuth } from "../../src/models/google-auth";
 import { processCreation, type WorkerDeps } from "../../src/handlers/process-creation";
-import { drain, taskRequest } from "../helpers/dispatch";
-import { balanceOf, db, ledgerOf, setBalance } from "../helpers/firestore";
+import { drain, taskRequest } from "../../../test-harness/dispatch";
+import { balanceOf, db, ledgerOf, setBalance } from "../../../test-harness/firestore";
 import { probeMp4 } from "../helpers/mp4";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import * as params from "../../src/config/params";
+import * as params from "../functions/src/config/params";
 
-const FUNCTIONS_DIR = path.resolve(__dirname, "../..");
+const FUNCTIONS_DIR = path.resolve(__dirname, "../functions");
 
 function readDotenv(file: string): Record<string, string> {
   const values: Record<string, string> = {};

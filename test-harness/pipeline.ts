@@ -2,15 +2,18 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { getApps, initializeApp } from "firebase-admin/app";
-import { getFirestore, type DocumentSnapshot } from "firebase-admin/firestore";
-import type { GenerateVideoInput, GenerateVideoResult } from "../../src/contract";
-import { DEFAULT_LOCAL_STATE_DIR } from "../../src/models/local-model";
+import type { DocumentSnapshot } from "firebase-admin/firestore";
+import type { GenerateVideoInput, GenerateVideoResult } from "../functions/src/contract";
+import { DEFAULT_LOCAL_STATE_DIR } from "../functions/src/models/local-model";
+import { adminApp, adminFirestore } from "./admin";
 import { callFunction } from "./callable";
 import { createUser, LOCAL_S3, PROJECT_ID, type TestUser } from "./emulators";
 import { waitForDocument } from "./wait";
 
-export const db = () => getFirestore(getApps()[0] ?? initializeApp({ projectId: PROJECT_ID }));
+export const db = () =>
+  adminFirestore.getFirestore(
+    adminApp.getApps()[0] ?? adminApp.initializeApp({ projectId: PROJECT_ID }),
+  );
 const s3 = new S3Client(LOCAL_S3);
 const END = ["draft", "published", "failed", "cancelled"];
 

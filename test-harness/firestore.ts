@@ -1,5 +1,5 @@
 /** Direct Firestore access for assertions, through the same Admin SDK the functions use. */
-import { firestore } from "../../src/adapters/firebase";
+import { firestore } from "../functions/src/adapters/firebase";
 
 export const db = () => firestore();
 

@@ -2,8 +2,7 @@
  * A minimal in-process Cloud Tasks dispatcher for worker tests: delivers the recorded tasks
  * at their schedule time and redelivers a throwing one with retryCount + 1, up to maxAttempts.
  */
-import type { Request } from "firebase-functions/v2/tasks";
-import { processCreation, type WorkerDeps } from "../../src/handlers/process-creation";
+import { processCreation, type WorkerDeps } from "../functions/src/handlers/process-creation";
 import type { RecordedTask, TaskRecorder } from "./task-recorder";
 
 export interface Delivery {
@@ -12,14 +11,16 @@ export interface Delivery {
   error?: unknown;
 }
 
-export function taskRequest(data: unknown, retryCount = 0): Request<unknown> {
+type Request = Parameters<typeof processCreation>[0];
+
+export function taskRequest(data: unknown, retryCount = 0): Request {
   return {
     data,
     retryCount,
     executionCount: retryCount,
     queueName: "test",
     id: "test",
-  } as unknown as Request<unknown>;
+  } as unknown as Request;
 }
 
 export async function drain(

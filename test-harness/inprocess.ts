@@ -3,7 +3,7 @@
  * Firestore at FIRESTORE_EMULATOR_HOST, Cloud Tasks replaced by a recorder.
  */
 import { randomUUID } from "node:crypto";
-import type { CallableRequest } from "firebase-functions/v2/https";
+import type { generateVideo } from "../functions/src/handlers/generate-video";
 import { loadLocalParams } from "./params";
 import { startTaskRecorder, type TaskRecorder } from "./task-recorder";
 
@@ -21,11 +21,14 @@ export async function withTaskRecorder(): Promise<TaskRecorder> {
   return recorder;
 }
 
+/** The request every callable handler takes. */
+export type CallableRequest = Parameters<typeof generateVideo>[0];
+
 export function callableRequest(
   data: unknown,
   uid?: string,
   claims: Record<string, unknown> = {},
-): CallableRequest<unknown> {
+): CallableRequest {
   return {
     data,
     rawRequest: {} as CallableRequest["rawRequest"],

@@ -5,7 +5,8 @@
  * tokens with firebase-admin (against the Auth emulator when FIREBASE_AUTH_EMULATOR_HOST is set).
  */
 import type { AddressInfo } from "node:net";
-import express, { type Request, type Response } from "express";
+import type { Request, Response } from "express";
+import { express } from "./admin";
 
 export type HttpHandler = (req: Request, res: Response) => void | Promise<void>;
 
