@@ -1,6 +1,12 @@
 /** Users and token grants. Every balance change writes its ledger entry in the same commit. */
 import { FieldValue, type Transaction } from "firebase-admin/firestore";
-import { grantEntry, ledgerIds, type LedgerEntry } from "../domain/ledger";
+import {
+  decideGrant,
+  grantEntry,
+  ledgerIds,
+  type GrantDecision,
+  type LedgerEntry,
+} from "../domain/ledger";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
 
 export function writeLedgerEntry(tx: Transaction, entry: LedgerEntry): void {
@@ -62,22 +68,36 @@ export async function ensureUser(userId: string, welcomeTokens: number): Promise
   }, MONEY_TRANSACTION);
 }
 
-/** Adds tokens to an existing user; returns the new balance, or null if there is no such user. */
-export async function grantTokens(
-  userId: string,
-  amount: number,
-  reason: string,
-  grantedBy: string,
-): Promise<number | null> {
+export type GrantOutcome = { decision: GrantDecision; balance: number } | null;
+
+/**
+ * Adds tokens to an existing user, once per grantId: the ledger entry's id derives from it, so
+ * a retried grant finds its entry and adds nothing. Null if there is no such user.
+ */
+export async function grantTokens(grant: {
+  userId: string;
+  grantId: string;
+  amount: number;
+  reason: string;
+  grantedBy: string;
+}): Promise<GrantOutcome> {
   const db = firestore();
-  const userRef = db.collection(collections.users).doc(userId);
-  return db.runTransaction(async (tx) => {
-    const user = await tx.get(userRef);
+  const userRef = db.collection(collections.users).doc(grant.userId);
+  const entryRef = db
+    .collection(collections.transactions)
+    .doc(ledgerIds.grant(grant.userId, grant.grantId));
+  return db.runTransaction(async (tx): Promise<GrantOutcome> => {
+    const [user, entry] = await Promise.all([tx.get(userRef), tx.get(entryRef)]);
     if (!user.exists) return null;
-    const balance = (user.get("tokenBalance") as number) + amount;
+    const current = user.get("tokenBalance") as number;
+    const decision = decideGrant(entry.exists ? (entry.data() as LedgerEntry) : null, grant);
+    if (decision !== "apply") return { decision, balance: current };
+    const balance = current + grant.amount;
     tx.update(userRef, { tokenBalance: balance, updatedAt: FieldValue.serverTimestamp() });
-    const entryId = db.collection(collections.transactions).doc().id;
-    writeLedgerEntry(tx, grantEntry(entryId, userId, amount, reason, grantedBy));
-    return balance;
+    writeLedgerEntry(
+      tx,
+      grantEntry(entryRef.id, grant.userId, grant.amount, grant.reason, grant.grantedBy),
+    );
+    return { decision, balance };
   }, MONEY_TRANSACTION);
 }

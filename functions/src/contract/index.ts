@@ -33,6 +33,11 @@ const cleanText = (max: number) =>
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** Idempotency keys (generateVideo's requestId, grantTokens' grantId). */
+const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, "must be 8-128 characters of A-Z a-z 0-9 _ -");
+
 export const generateVideoInput = z.strictObject({
   prompt: cleanText(2000),
   aspectRatio: z.enum(ASPECT_RATIOS).default("9:16"),
@@ -41,16 +46,14 @@ export const generateVideoInput = z.strictObject({
   generateAudio: z.boolean().default(false),
   negativePrompt: cleanText(1000).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
-  requestId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,128}$/, "must be 8-128 characters of A-Z a-z 0-9 _ -")
-    .optional(),
+  requestId: idempotencyKey.optional(),
 });
 export type GenerateVideoInput = z.input<typeof generateVideoInput>;
 export type GenerateVideoRequest = z.output<typeof generateVideoInput>;
 export interface GenerateVideoResult {
   creationId: string;
-  status: "pending";
+  /** "pending" for a new submission; a replay answers the creation's current status. */
+  status: CreationStatus;
   cost: number;
   balance: number;
 }
@@ -84,11 +87,15 @@ export const grantTokensInput = z.strictObject({
   userId: z.string().regex(ID_PATTERN, "must be a user id"),
   amount: z.number().int().min(1).max(1_000_000),
   reason: cleanText(200),
+  /** Idempotency key: a retried grant with the same id adds nothing the second time. */
+  grantId: idempotencyKey,
 });
 export type GrantTokensInput = z.input<typeof grantTokensInput>;
 export interface GrantTokensResult {
   userId: string;
   balance: number;
+  /** True when this grantId had already been applied (nothing was added this time). */
+  replayed: boolean;
 }
 
 /** `details.reason` values clients branch on. */

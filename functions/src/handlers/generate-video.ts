@@ -84,10 +84,10 @@ async function submit(request: CallableRequest<unknown>) {
     return {
       response: {
         creationId,
-        status: "pending",
+        status: outcome.status,
         cost: outcome.cost,
         balance: outcome.balance,
-      } as const,
+      },
       log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
     };
   });

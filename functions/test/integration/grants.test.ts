@@ -45,7 +45,7 @@ describe("welcome grant and admin grants", () => {
   it("grantTokens needs the admin claim and valid input, and writes a ledger entry", async () => {
     const uid = uniqueUid("grantee");
     await setBalance(uid, 10);
-    const data = { userId: uid, amount: 25, reason: "support credit" };
+    const data = { userId: uid, amount: 25, reason: "support credit", grantId: `g-${uid}` };
     expect(await errorCode(grantTokens(callableRequest(data)))).to.equal("unauthenticated");
     expect(await errorCode(grantTokens(callableRequest(data, uniqueUid("user"))))).to.equal(
       "permission-denied",
@@ -66,6 +66,7 @@ describe("welcome grant and admin grants", () => {
     expect(await grantTokens(callableRequest(data, admin, { admin: true }))).to.deep.equal({
       userId: uid,
       balance: 35,
+      replayed: false,
     });
     const grant = (await ledgerOf(uid)).find(
       (e) => e.type === "grant" && e.details.reason === "support credit",
@@ -73,5 +74,31 @@ describe("welcome grant and admin grants", () => {
     expect(grant).to.include({ amount: 25 });
     expect(grant?.details.grantedBy).to.equal(admin);
     expect((await db().collection("users").doc(uid).get()).get("tokenBalance")).to.equal(35);
+  });
+
+  it("grantTokens is idempotent per grantId, also when retries race each other", async () => {
+    const uid = uniqueUid("retried");
+    await setBalance(uid, 0);
+    const admin = uniqueUid("admin");
+    const data = { userId: uid, amount: 40, reason: "make-good", grantId: `g-${uid}` };
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => grantTokens(callableRequest(data, admin, { admin: true }))),
+    );
+    expect(results.filter((r) => !r.replayed)).to.have.length(1);
+    expect(await balanceOf(uid)).to.equal(40);
+    // A later retry (lost reply) answers the current balance and adds nothing.
+    expect(await grantTokens(callableRequest(data, admin, { admin: true }))).to.deep.equal({
+      userId: uid,
+      balance: 40,
+      replayed: true,
+    });
+    // The same key for another grant is a client bug, refused.
+    expect(
+      await errorCode(
+        grantTokens(callableRequest({ ...data, amount: 41 }, admin, { admin: true })),
+      ),
+    ).to.equal("failed-precondition");
+    const grants = (await ledgerOf(uid)).filter((e) => e.details.reason === "make-good");
+    expect(grants.map((e) => e.amount)).to.deep.equal([40]);
   });
 });
