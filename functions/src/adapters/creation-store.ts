@@ -7,6 +7,14 @@ import { decideAdmission, type Admission } from "../domain/admission";
 import { ACTIVE_STATUSES, canDelete, isEnd } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { debitEntry, refundEntry } from "../domain/ledger";
+import {
+  decideMediaOp,
+  MEDIA_OP_LEASE_MS,
+  type MediaOp,
+  type MediaOpDecision,
+  type MediaOpKind,
+} from "../domain/media-op";
+import { publicProjection } from "../domain/public-creation";
 import { decideClaim, type Claim } from "../domain/worker-step";
 import type { CreationStatus } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
@@ -178,33 +186,87 @@ export async function finishCreation(
     leaseOwner: null,
     leaseExpiresAtMs: null,
     error: null,
+    lastError: null,
     completedAt: FieldValue.serverTimestamp(),
   });
 }
 
-/** draft -> published. True when it is published now (a repeat is harmless). */
-export async function markPublished(creationId: string, mediaUrl: string): Promise<boolean> {
+const publicRef = (id: string): DocumentReference =>
+  firestore().collection(collections.publicCreations).doc(id);
+
+export type MediaOpClaim = MediaOpDecision & { creation: Creation | null };
+
+/**
+ * Claims a creation's media operation for one publish or delete call (see domain/media-op).
+ * Only the owner's creations are seen: anyone else's is reported as missing.
+ */
+export async function claimMediaOp(
+  creationId: string,
+  userId: string,
+  kind: MediaOpKind,
+  owner: string,
+  nowMs: number,
+): Promise<MediaOpClaim> {
+  return firestore().runTransaction(async (tx) => {
+    const found = await readCreation(tx, creationId);
+    const creation = found?.userId === userId ? found : null;
+    const decision = decideMediaOp(creation, kind, nowMs);
+    if (decision.outcome === "claim" && creation) {
+      const mediaOp: MediaOp = { kind, owner, expiresAtMs: nowMs + MEDIA_OP_LEASE_MS };
+      tx.update(creationRef(creationId), { mediaOp });
+    }
+    return { ...decision, creation };
+  });
+}
+
+/** Gives up a media operation this call holds (a failed publish). */
+export async function releaseMediaOp(creationId: string, owner: string): Promise<void> {
+  await firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (creation?.mediaOp?.owner === owner) tx.update(creationRef(creationId), { mediaOp: null });
+  });
+}
+
+/**
+ * draft -> published, with the public projection, for the publish that holds the media
+ * operation. False when it lost the lease or the creation changed: the caller removes its copy.
+ */
+export async function completePublish(
+  creationId: string,
+  owner: string,
+  mediaUrl: string,
+  creatorName: string | null,
+): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
-    if (creation?.status === "published") return true;
-    if (creation?.status !== "draft") return false;
+    if (creation?.status !== "draft" || creation.mediaOp?.owner !== owner) return false;
     tx.update(creationRef(creationId), {
       status: "published",
       mediaUrl,
+      mediaOp: null,
       publishedAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
+    });
+    tx.set(publicRef(creationId), {
+      ...publicProjection(creationId, creation, mediaUrl, creatorName),
+      publishedAt: FieldValue.serverTimestamp(),
     });
     return true;
   });
 }
 
-/** Deletes a creation that has ended. True when it is gone now; the ledger keeps its entries. */
-export async function deleteIfFinished(creationId: string): Promise<boolean> {
+/**
+ * Deletes the creation and its public projection, for the delete that holds the media
+ * operation (its objects are already removed). True when it is gone now; the ledger keeps
+ * its entries.
+ */
+export async function completeDelete(creationId: string, owner: string): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
     if (!creation) return true;
-    if (!canDelete(creation.status)) return false;
+    if (creation.mediaOp?.owner !== owner || !canDelete(creation.status)) return false;
     tx.delete(creationRef(creationId));
+    tx.delete(publicRef(creationId));
     return true;
   });
 }

@@ -16,6 +16,7 @@ export const collections = {
   users: "users",
   creations: "creations",
   transactions: "transactions",
+  publicCreations: "publicCreations",
 } as const;
 
 /** Money transactions retry more than the SDK's default 5 times: contention is expected. */

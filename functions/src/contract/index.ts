@@ -58,6 +58,22 @@ export interface GenerateVideoResult {
   balance: number;
 }
 
+/**
+ * `publicCreations/{id}`: what any signed-in user sees of a published creation (the feed).
+ * `publishedAt` is a Firestore timestamp; its type depends on the SDK that reads it.
+ */
+export interface PublicCreation<Time = unknown> {
+  creationId: string;
+  mediaUrl: string;
+  posterUrl: string | null;
+  prompt: string;
+  aspectRatio: (typeof ASPECT_RATIOS)[number];
+  duration: (typeof DURATIONS)[number];
+  /** The creator's display name at publish time, if they have one. */
+  creatorName: string | null;
+  publishedAt: Time;
+}
+
 export const creationRefInput = z.strictObject({
   creationId: z.string().regex(ID_PATTERN, "must be a creation id"),
 });
