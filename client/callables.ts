@@ -10,7 +10,9 @@ import {
   generateVideoInput,
   grantTokensInput,
   invalidFields,
+  claimWelcomeGrantInput,
   type CancelCreationResult,
+  type ClaimWelcomeGrantResult,
   type CreationRefInput,
   type DeleteCreationResult,
   type GenerateVideoInput,
@@ -126,6 +128,14 @@ export async function getMediaUrl(
   input: CreationRefInput,
 ): Promise<MediaUrlResult> {
   return call(functions, "getMediaUrl", validate(creationRefInput, input));
+}
+
+/**
+ * The welcome grant for an account that qualifies now but did not at sign-up (call it after
+ * the user verified their email address). Safe to repeat: at most one grant per user.
+ */
+export async function claimWelcomeGrant(functions: Functions): Promise<ClaimWelcomeGrantResult> {
+  return call(functions, "claimWelcomeGrant", validate(claimWelcomeGrantInput, {}));
 }
 
 /**

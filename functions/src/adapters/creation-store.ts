@@ -18,7 +18,7 @@ import { publicProjection } from "../domain/public-creation";
 import { decideClaim, type Claim } from "../domain/worker-step";
 import type { CreationStatus } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
-import { welcomeGrantFor, writeLedgerEntry, writeNewUser } from "./user-store";
+import { planWelcome, writeLedgerEntry, writeNewUser, type WelcomeRequest } from "./user-store";
 
 const creationRef = (id: string): DocumentReference =>
   firestore().collection(collections.creations).doc(id);
@@ -45,7 +45,7 @@ export type SubmitOutcome =
 export async function submitCreation(
   creationId: string,
   creation: Creation,
-  limits: { maxActiveJobs: number; welcomeTokens: number },
+  limits: { maxActiveJobs: number; welcome: WelcomeRequest },
 ): Promise<SubmitOutcome> {
   const { maxActiveJobs } = limits;
   const db = firestore();
@@ -70,10 +70,8 @@ export async function submitCreation(
     // ending meanwhile only makes the count conservative. A query inside the transaction would
     // also be correct but would lock far more than this user's documents.
     const activeSnap = await active.get();
-    const welcome = userSnap.exists
-      ? 0
-      : await welcomeGrantFor(tx, creation.userId, limits.welcomeTokens);
-    const balance = userSnap.exists ? (userSnap.get("tokenBalance") as number) : welcome;
+    const welcome = userSnap.exists ? null : await planWelcome(tx, creation.userId, limits.welcome);
+    const balance = welcome ? welcome.grant : (userSnap.get("tokenBalance") as number);
     const existing = existingSnap.exists
       ? (existingSnap.data() as Creation)
       : debitSnap.exists // charged once, then deleted: the key is spent
@@ -98,8 +96,8 @@ export async function submitCreation(
       totalTokensSpent:
         ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
     };
-    if (userSnap.exists) tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
-    else writeNewUser(tx, creation.userId, welcome, balances);
+    if (welcome) writeNewUser(tx, creation.userId, welcome, balances);
+    else tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
     tx.create(ref, {
       ...creation,
       createdAt: FieldValue.serverTimestamp(),

@@ -17,6 +17,7 @@ export const collections = {
   creations: "creations",
   transactions: "transactions",
   publicCreations: "publicCreations",
+  welcomeBudget: "welcomeBudget",
 } as const;
 
 /** Money transactions retry more than the SDK's default 5 times: contention is expected. */

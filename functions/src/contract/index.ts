@@ -114,6 +114,15 @@ export interface GrantTokensResult {
   replayed: boolean;
 }
 
+/** `claimWelcomeGrant` takes no input (an empty object at most). */
+export const claimWelcomeGrantInput = z.union([z.null(), z.undefined(), z.strictObject({})]);
+export interface ClaimWelcomeGrantResult {
+  granted: boolean;
+  balance: number;
+  /** Why nothing was granted this time. */
+  reason?: "already-granted" | "anonymous" | "email-not-verified" | "disabled" | "budget-exhausted";
+}
+
 /** `details.reason` values clients branch on. */
 export const ErrorReason = {
   insufficientTokens: "insufficient-tokens",
