@@ -85,11 +85,12 @@ describe("e2e: the typed client module over the Firebase JS SDK", function () {
       resolution: "1080p",
       generateAudio: true,
     } as const;
-    // One attempt each: this checks the server's refusals, not the module's retries.
+    // One attempt each (this checks the server's refusals, not the module's retries), and slow
+    // jobs: on a loaded machine the five calls may reach the server seconds apart, and a job
+    // that ended meanwhile would rightly free its slot.
+    const slow = { ...expensive, prompt: "long and loud [[slow:15000]]" };
     const burst = await Promise.allSettled(
-      Array.from({ length: 5 }, () =>
-        generateVideo(client.functions, expensive, { maxAttempts: 1 }),
-      ),
+      Array.from({ length: 5 }, () => generateVideo(client.functions, slow, { maxAttempts: 1 })),
     );
     const accepted = burst.flatMap((r) => (r.status === "fulfilled" ? [r.value.creationId] : []));
     const refused = burst.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));

@@ -60,16 +60,14 @@ export async function submitCreation(
     .limit(maxActiveJobs);
 
   return db.runTransaction(async (tx): Promise<SubmitOutcome> => {
-    const [userSnap, existingSnap, debitSnap] = await Promise.all([
-      tx.get(user),
-      tx.get(ref),
-      tx.get(debitRef),
-    ]);
-    // The user document is this user's submission lock: read (so locked) first, and written by
-    // every submission, so this plain query sees all of the user's earlier submissions. A job
-    // ending meanwhile only makes the count conservative. A query inside the transaction would
-    // also be correct but would lock far more than this user's documents.
-    const activeSnap = await active.get();
+    // One round trip for what admission needs: the user (balance, unfinished jobs; read so
+    // locked, it serialises this user's submissions), the creation the request id maps to,
+    // and its debit entry (a key charged once, then deleted, stays spent).
+    const [userSnap, existingSnap, debitSnap] = await tx.getAll(user, ref, debitRef);
+    // Users from before the counter existed are counted once by query; every later change of
+    // the count happens in the transactions that start or end a job.
+    const counted = userSnap.get("activeJobs") as number | undefined;
+    const activeJobs = counted ?? (await active.get()).size;
     const welcome = userSnap.exists ? null : await planWelcome(tx, creation.userId, limits.welcome);
     const balance = welcome ? welcome.grant : (userSnap.get("tokenBalance") as number);
     const existing = existingSnap.exists
@@ -83,7 +81,7 @@ export async function submitCreation(
       existing,
       balance,
       cost: creation.cost,
-      activeJobs: activeSnap.size,
+      activeJobs,
       maxActiveJobs,
     });
     if (admission.outcome === "reject") return admission;
@@ -95,6 +93,7 @@ export async function submitCreation(
       tokenBalance: balance - creation.cost,
       totalTokensSpent:
         ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
+      activeJobs: activeJobs + 1,
     };
     if (welcome) writeNewUser(tx, creation.userId, welcome, balances);
     else tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
@@ -171,22 +170,44 @@ export async function updateIfOwner(
   });
 }
 
-/** processing -> draft, for the lease owner of a creation that was not refunded meanwhile. */
+/**
+ * processing -> draft, for the lease owner of a creation that was not refunded meanwhile;
+ * the job stops counting against the user's unfinished jobs in the same commit.
+ */
 export async function finishCreation(
   creationId: string,
   owner: string,
   fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed">,
 ): Promise<boolean> {
-  return updateIfOwner(creationId, owner, {
-    ...fields,
-    status: "draft",
-    progress: 1,
-    leaseOwner: null,
-    leaseExpiresAtMs: null,
-    error: null,
-    lastError: null,
-    completedAt: FieldValue.serverTimestamp(),
+  return firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (!creation || isEnd(creation.status) || creation.leaseOwner !== owner) return false;
+    const userJobs = await readActiveJobs(tx, creation.userId);
+    tx.update(creationRef(creationId), {
+      ...fields,
+      status: "draft",
+      progress: 1,
+      leaseOwner: null,
+      leaseExpiresAtMs: null,
+      error: null,
+      lastError: null,
+      completedAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    releaseActiveJob(tx, creation.userId, userJobs);
+    return true;
   });
+}
+
+/** The user's count of unfinished jobs (undefined on documents from before the counter). */
+async function readActiveJobs(tx: Transaction, userId: string): Promise<number | undefined> {
+  return (await tx.get(userRef(userId))).get("activeJobs") as number | undefined;
+}
+
+/** One unfinished job fewer, written in the transaction that ends the job. */
+function releaseActiveJob(tx: Transaction, userId: string, activeJobs: number | undefined): void {
+  if (activeJobs === undefined) return;
+  tx.update(userRef(userId), { activeJobs: Math.max(0, activeJobs - 1) });
 }
 
 const publicRef = (id: string): DocumentReference =>
@@ -305,9 +326,12 @@ export async function refundCreation(
     if (request.onlyIf && !request.onlyIf(creation))
       return { refunded: false, creation, why: "condition" };
     const user = await tx.get(userRef(creation.userId));
+    const activeJobs = user.get("activeJobs") as number | undefined;
     tx.update(userRef(creation.userId), {
       tokenBalance: (user.get("tokenBalance") as number) + creation.cost,
       totalTokensSpent: (user.get("totalTokensSpent") as number) - creation.cost,
+      // Refunds end unfinished jobs only (a delivered one is never refunded).
+      ...(activeJobs === undefined ? {} : { activeJobs: Math.max(0, activeJobs - 1) }),
       updatedAt: FieldValue.serverTimestamp(),
     });
     const ended: Partial<Creation> = {

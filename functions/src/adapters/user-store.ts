@@ -74,9 +74,10 @@ export function writeNewUser(
   tx: Transaction,
   userId: string,
   plan: WelcomePlan,
-  balances: { tokenBalance: number; totalTokensSpent: number } = {
+  balances: { tokenBalance: number; totalTokensSpent: number; activeJobs: number } = {
     tokenBalance: plan.grant,
     totalTokensSpent: 0,
+    activeJobs: 0,
   },
 ): void {
   tx.create(firestore().collection(collections.users).doc(userId), {

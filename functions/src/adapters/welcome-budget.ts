@@ -2,7 +2,7 @@
  * The daily welcome budget in shard documents (`welcomeBudget/{day}_{shard}`), so sign-ups
  * never queue on one document. A sign-up tries shards from a random one until one has room.
  */
-import { FieldValue, type Transaction } from "firebase-admin/firestore";
+import { FieldValue, type DocumentSnapshot, type Transaction } from "firebase-admin/firestore";
 import {
   budgetDay,
   shardCapacity,
@@ -12,10 +12,11 @@ import {
 import { collections, firestore } from "./firebase";
 
 /**
- * Reads shards inside `tx` (before any of its writes) until one has room for one more grant
- * of `amount` tokens.
- * Returns the write that takes the tokens (to run with the transaction's other writes), or
- * null when the day's budget is spent.
+ * Finds a shard with room for one more grant of `amount` tokens and reads it inside `tx`
+ * (before any of its writes). A plain read of all shards first (no locks) picks the
+ * candidates, so sign-ups past the budget lock nothing; the locked read re-checks the one
+ * taken. Returns the write that takes the tokens (to run with the transaction's other
+ * writes), or null when the day's budget is spent.
  */
 export async function reserveWelcomeBudget(
   tx: Transaction,
@@ -24,22 +25,27 @@ export async function reserveWelcomeBudget(
   nowMs: number,
 ): Promise<(() => void) | null> {
   const day = budgetDay(nowMs);
-  const start = Math.floor(Math.random() * WELCOME_BUDGET_SHARDS);
-  for (const shard of shardOrder(start)) {
-    const ref = firestore().collection(collections.welcomeBudget).doc(`${day}_${shard}`);
-    const snap = await tx.get(ref);
-    const grants = (snap.get("grants") as number | undefined) ?? 0;
+  const shards = shardOrder(Math.floor(Math.random() * WELCOME_BUDGET_SHARDS));
+  const refs = shards.map((shard) =>
+    firestore().collection(collections.welcomeBudget).doc(`${day}_${shard}`),
+  );
+  const grantsIn = (snap: DocumentSnapshot) => (snap.get("grants") as number | undefined) ?? 0;
+  const hasRoom = (snap: DocumentSnapshot, shard: number) =>
+    grantsIn(snap) < shardCapacity(dailyBudget, amount, shard);
+  const glance = await firestore().getAll(...refs);
+  for (let i = 0; i < refs.length; i++) {
+    if (!hasRoom(glance[i], shards[i])) continue;
+    const snap = await tx.get(refs[i]);
+    if (!hasRoom(snap, shards[i])) continue; // filled meanwhile: try the next candidate
     const tokens = (snap.get("tokens") as number | undefined) ?? 0;
-    if (grants < shardCapacity(dailyBudget, amount, shard)) {
-      return () =>
-        tx.set(ref, {
-          day,
-          shard,
-          grants: grants + 1,
-          tokens: tokens + amount,
-          updatedAt: FieldValue.serverTimestamp(),
-        });
-    }
+    return () =>
+      tx.set(refs[i], {
+        day,
+        shard: shards[i],
+        grants: grantsIn(snap) + 1,
+        tokens: tokens + amount,
+        updatedAt: FieldValue.serverTimestamp(),
+      });
   }
   return null;
 }

@@ -22,14 +22,16 @@ export async function withTaskRecorder(): Promise<TaskRecorder> {
 }
 
 /**
- * A callable request as the SDK hands it to a handler. A signed-in caller's token carries
- * what every real ID token does: a sign-in provider (here a verified email account);
- * `claims` adds or overrides claims.
+ * A callable request as the SDK hands it to a handler, from an app that passed App Check
+ * (enforced outside the emulator; `{ appCheck: false }` for one that did not). A signed-in
+ * caller's token carries what every real ID token does: a sign-in provider (here a verified
+ * email account); `claims` adds or overrides claims.
  */
 export function callableRequest(
   data: unknown,
   uid?: string,
   claims: Record<string, unknown> = {},
+  options: { appCheck?: boolean } = {},
 ): CallableRequest<unknown> {
   const token = {
     uid,
@@ -37,10 +39,12 @@ export function callableRequest(
     firebase: { sign_in_provider: "password" },
     ...claims,
   };
+  const app = { appId: "1:000000000000:web:phoenix-tests", token: {} as never };
   return {
     data,
     rawRequest: {} as CallableRequest["rawRequest"],
     acceptsStreaming: false,
+    ...(options.appCheck === false ? {} : { app }),
     ...(uid ? { auth: { uid, token: token as never, rawToken: "test" } } : {}),
   };
 }

@@ -131,6 +131,9 @@ describe("generateVideo against the Firestore stand-in", () => {
     expect(await outcome(generateVideo(callableRequest({ prompt: "x" })))).to.equal(
       "unauthenticated/",
     );
+    // Outside the emulator App Check is enforced: an unattested app is refused before anything.
+    const unattested = callableRequest({ prompt: "x" }, uniqueUid(), {}, { appCheck: false });
+    expect(await outcome(generateVideo(unattested))).to.equal("unauthenticated/");
     const uid = uniqueUid();
     await setBalance(uid, 100);
     const bad = [

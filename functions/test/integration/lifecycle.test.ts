@@ -1,7 +1,13 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { errorCode } from "../helpers/errors";
-import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
+import {
+  callableRequest,
+  setupLocalEnv,
+  signUpRecord,
+  uniqueUid,
+  withTaskRecorder,
+} from "../helpers/inprocess";
 import type { TaskRecorder } from "../helpers/task-recorder";
 
 setupLocalEnv();
@@ -14,6 +20,7 @@ import {
   type LifecycleDeps,
 } from "../../src/handlers/creation-lifecycle";
 import { sweepCreations } from "../../src/handlers/sweeper";
+import { welcomeUser } from "../../src/handlers/welcome-user";
 import { processCreation } from "../../src/handlers/process-creation";
 import { MediaStore } from "../../src/adapters/media-store";
 import { LocalVideoModel } from "../../src/models/local-model";
@@ -266,6 +273,30 @@ describe("creation lifecycle and sweeper (in process)", () => {
     expect(await publishCreation(callableRequest(ref, owner), deps)).to.include({
       status: "published",
     });
+  });
+
+  it("the unfinished-jobs counter admission reads follows every start and end", async () => {
+    const owner = uniqueUid("counter");
+    await welcomeUser(signUpRecord(owner));
+    const activeJobs = async () =>
+      (await db().collection("users").doc(owner).get()).get("activeJobs") as number;
+    expect(await activeJobs()).to.equal(0);
+    const [a, b] = [await submit(owner, "one"), await submit(owner, "two")];
+    const failing = await submit(owner, "three [[permanent]]");
+    expect(await activeJobs()).to.equal(3);
+    expect(await errorCode(generateVideo(callableRequest({ prompt: "four" }, owner)))).to.equal(
+      "resource-exhausted",
+    );
+    await cancelCreation(callableRequest({ creationId: a }, owner)); // refund: one fewer
+    expect(await activeJobs()).to.equal(2);
+    await drain(tasks, worker()); // b -> draft, the [[permanent]] one -> failed and refunded
+    const statuses = await Promise.all(
+      [b, failing].map(async (id) =>
+        (await db().collection("creations").doc(id).get()).get("status"),
+      ),
+    );
+    expect(statuses).to.deep.equal(["draft", "failed"]);
+    expect(await activeJobs()).to.equal(0);
   });
 
   it("a submission whose enqueue failed reaches draft through the sweeper", async () => {
