@@ -48,6 +48,7 @@ import {
 
 import { GrpcError } from "./errors";
 import type { LockScope } from "./locks";
+import { SnapshotTimes } from "./snapshotTimes";
 import type { Transaction, TransactionRegistry } from "./transactions";
 import { applyWrites, CommitClock, writePath } from "./writes";
 
@@ -114,6 +115,7 @@ export function standinService(
 ): UntypedServiceImplementation {
   const impl = delegatingService(state);
   const clock = new CommitClock();
+  const snapshotTimes = new SnapshotTimes();
 
   /** The transaction a read belongs to; `fresh` when the read began it (lazy begin). */
   function readTransaction(req: TxRequest): { tx: Transaction | null; fresh: boolean } {
@@ -145,9 +147,11 @@ export function standinService(
   async function commit(writes: Write[], transaction: Uint8Array): Promise<CommitResponse> {
     if (transaction.length === 0) {
       const date = clock.next();
-      const results = await txs.withPlainLocks(docScopes(writes), () =>
-        applyWrites(state, date, writes),
-      );
+      const results = await txs.withPlainLocks(docScopes(writes), () => {
+        const applied = applyWrites(state, date, writes);
+        snapshotTimes.committed(date);
+        return applied;
+      });
       return CommitResponse.fromObject({
         commit_time: TimestampFromDate(date).toObject(),
         write_results: results.map((r) => r.toObject()),
@@ -161,6 +165,7 @@ export function standinService(
       await txs.lock(tx, docScopes(writes));
       const date = clock.next();
       const results = applyWrites(state, date, writes);
+      snapshotTimes.committed(date);
       return CommitResponse.fromObject({
         commit_time: TimestampFromDate(date).toObject(),
         write_results: results.map((r) => r.toObject()),
@@ -335,6 +340,33 @@ export function standinService(
   impl.Listen = (call: ServerDuplexStream<ListenRequest, ListenResponse>): void => {
     const targets = new Map<number, Array<() => void>>();
     let closed = false;
+    // Global snapshots (NO_CHANGE for no target) are coalesced and sent once every target has
+    // seen the commits before their read time (see snapshotTimes.ts).
+    let globalPending = false;
+    let lastGlobalMs = 0;
+    const sendGlobal = (): void => {
+      globalPending = false;
+      if (closed) return;
+      const readMs = snapshotTimes.consistentMs();
+      if (readMs > lastGlobalMs) {
+        lastGlobalMs = readMs;
+        call.write(
+          ListenResponse.fromObject({
+            target_change: {
+              target_change_type: TargetChangeTargetChangeType.NO_CHANGE,
+              target_ids: [],
+              read_time: TimestampFromDate(new Date(readMs)).toObject(),
+            },
+          }),
+        );
+      }
+      if (snapshotTimes.busy) scheduleGlobal();
+    };
+    const scheduleGlobal = (): void => {
+      if (globalPending) return;
+      globalPending = true;
+      setImmediate(sendGlobal);
+    };
     const send = (res: ListenResponse): void => {
       if (closed) return;
       const ids = res.has_target_change
@@ -342,6 +374,10 @@ export function standinService(
         : res.has_document_change
           ? res.document_change.target_ids
           : [];
+      if (res.has_target_change && ids.length === 0) {
+        scheduleGlobal();
+        return;
+      }
       // A removed target's pending notifications are dropped.
       if (ids.length > 0 && !ids.some((id) => targets.has(id))) return;
       call.write(res);
