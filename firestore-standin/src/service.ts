@@ -103,6 +103,12 @@ function queryScope(parent: string, query: StructuredQuery): LockScope[] {
 
 const txBytes = (tx: Transaction): Uint8Array => Buffer.from(tx.id, "hex");
 
+/** What a read needs to know about its call: whether (and when) the client cancelled it. */
+interface CancellableCall {
+  cancelled: boolean;
+  once(event: "cancelled", listener: () => void): unknown;
+}
+
 interface TxRequest {
   consistency_selector: string;
   transaction: Uint8Array;
@@ -119,8 +125,7 @@ export function standinService(
 
   /** The transaction a read belongs to; `fresh` when the read began it (lazy begin). */
   function readTransaction(req: TxRequest): { tx: Transaction | null; fresh: boolean } {
-    if (req.consistency_selector === "transaction")
-      return { tx: txs.get(req.transaction), fresh: false };
+    if (req.consistency_selector === "transaction") return { tx: txs.get(req.transaction), fresh: false };
     if (req.consistency_selector === "new_transaction") {
       return { tx: txs.begin(req.new_transaction.has_read_only), fresh: true };
     }
@@ -131,9 +136,17 @@ export function standinService(
   async function transactionalRead(
     req: TxRequest,
     scopes: LockScope[],
+    call: CancellableCall,
   ): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
+    if (fresh) {
+      // The client learns a lazily begun transaction's id only from this read's answer: if the
+      // read is cancelled, nobody can ever commit or roll it back, so its locks go now.
+      const drop = (): void => txs.abort(tx, "Transaction aborted: its first read was cancelled.");
+      if (call.cancelled) drop();
+      else call.once("cancelled", drop);
+    }
     try {
       await txs.lock(tx, scopes);
     } catch (err) {
@@ -188,7 +201,7 @@ export function standinService(
   ): void => {
     const req = call.request;
     const scopes: LockScope[] = req.documents.map((path) => ({ kind: "doc", path }));
-    transactionalRead(req, scopes)
+    transactionalRead(req, scopes, call)
       .then((tx) => {
         if (tx && req.consistency_selector === "new_transaction") {
           call.write(BatchGetDocumentsResponse.fromObject({ transaction: txBytes(tx) }));
@@ -211,7 +224,7 @@ export function standinService(
 
   impl.RunQuery = (call: ServerWritableStream<RunQueryRequest, RunQueryResponse>): void => {
     const req = call.request;
-    transactionalRead(req, queryScope(req.parent, req.structured_query))
+    transactionalRead(req, queryScope(req.parent, req.structured_query), call)
       .then((tx) => {
         const docs = state.v1Query(req.parent, req.structured_query);
         const base = {
@@ -240,7 +253,7 @@ export function standinService(
   ): void => {
     const req = call.request;
     const query = req.structured_aggregation_query.structured_query;
-    transactionalRead(req, queryScope(req.parent, query))
+    transactionalRead(req, queryScope(req.parent, query), call)
       .then((tx) => {
         // The raw handler echoes request.transaction back; point it at our transaction.
         if (tx) req.transaction = txBytes(tx);
@@ -282,10 +295,7 @@ export function standinService(
         return { result: res.write_results[0]?.toObject() ?? {}, status: { code: 0 } };
       } catch (err) {
         const e = toServiceError(err);
-        return {
-          result: {},
-          status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" },
-        };
+        return { result: {}, status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" } };
       }
     });
     Promise.all(outcomes).then((all) =>
@@ -390,10 +400,7 @@ export function standinService(
           targets.delete(id);
           call.write(
             ListenResponse.fromObject({
-              target_change: {
-                target_change_type: TargetChangeTargetChangeType.REMOVE,
-                target_ids: [id],
-              },
+              target_change: { target_change_type: TargetChangeTargetChangeType.REMOVE, target_ids: [id] },
             }),
           );
           return;
@@ -433,10 +440,7 @@ export function standinService(
         rest.length === 0
           ? state.getProject(project ?? "").getDatabase(database ?? "")
           : state.getDocument(call.request.parent);
-      const collections = Reflect.get(holder, "collections") as Record<
-        string,
-        FirestoreStateCollection
-      >;
+      const collections = Reflect.get(holder, "collections") as Record<string, FirestoreStateCollection>;
       const ids = Object.entries(collections)
         .filter(([, c]) => c.hasChild())
         .map(([id]) => id)
