@@ -107,6 +107,7 @@ const txBytes = (tx: Transaction): Uint8Array => Buffer.from(tx.id, "hex");
 interface CancellableCall {
   cancelled: boolean;
   once(event: "cancelled", listener: () => void): unknown;
+  removeListener(event: "cancelled", listener: () => void): unknown;
 }
 
 interface TxRequest {
@@ -140,19 +141,20 @@ export function standinService(
   ): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
-    if (fresh) {
-      // The client learns a lazily begun transaction's id only from this read's answer: if the
-      // read is cancelled, nobody can ever commit or roll it back, so its locks go now.
-      const drop = (): void => txs.abort(tx, "Transaction aborted: its first read was cancelled.");
-      if (call.cancelled) drop();
-      else call.once("cancelled", drop);
-    }
+    // The client learns a lazily begun transaction's id only from this read's answer: if the
+    // read is cancelled before answering, nobody can ever commit or roll it back.
+    const drop = (): void => txs.abort(tx, "Transaction aborted: its first read was cancelled.");
+    if (fresh) call.once("cancelled", drop);
     try {
+      if (fresh && call.cancelled) drop();
       await txs.lock(tx, scopes);
     } catch (err) {
       if (fresh) txs.finish(tx);
       else txs.abort(tx, err instanceof Error ? err.message : "Transaction aborted.");
       throw err;
+    } finally {
+      // The answer (with the id) is written in the same tick: a later cancel is the client's own.
+      call.removeListener("cancelled", drop);
     }
     return tx;
   }
