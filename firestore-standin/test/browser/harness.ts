@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 
 import { launchBrowser } from "../../../stack/browser";
 import { startStandin, type RunningStandin } from "../../src/index";
-import { adminDbAt, PROJECT_ID } from "../helpers";
+import { adminDbAt, PROJECT_ID, type AdminDb } from "../helpers";
 import type { PageApi, Seen } from "./page-entry";
 
 export type { Seen };
@@ -169,3 +169,24 @@ export async function waitForSeen(
 
 /** firebase-admin (gRPC) on the stand-in at `port`. */
 export const adminDb = (port: number) => adminDbAt(port);
+
+/**
+ * Runs `fn` with a fresh stand-in, firebase-admin on it, and a page connected with `transport`;
+ * everything is torn down afterwards.
+ */
+export async function withStandin(
+  rig: BrowserRig,
+  transport: TransportName,
+  fn: (env: { page: Page; admin: AdminDb; port: number }) => Promise<void>,
+): Promise<void> {
+  const standin = await rig.standin();
+  const admin = adminDb(standin.port);
+  try {
+    const page = await rig.page(standin.port, transport);
+    await fn({ page, admin: admin.db, port: standin.port });
+    await page.context().close();
+  } finally {
+    await admin.close();
+    await standin.stop();
+  }
+}
