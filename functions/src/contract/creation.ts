@@ -37,4 +37,13 @@ export interface Creation {
   leaseExpiresAtMs: number | null;
   operationName: string | null;
   operationStartedAtMs: number | null;
+  /** The publish or delete moving this creation's media right now (absent on older documents). */
+  mediaOp?: CreationMediaOp | null;
+}
+
+/** A lease on a creation's media objects: publish and delete take turns (domain/media-op.ts). */
+export interface CreationMediaOp {
+  kind: "publish" | "delete";
+  owner: string;
+  expiresAtMs: number;
 }

@@ -12,7 +12,9 @@ import { generateVideoInput, type ErrorReason, type GenerateVideoResult } from "
 import { requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
-import { maxActiveCreations, welcomeTokens } from "../config/params";
+import { maxActiveCreations } from "../config/params";
+import { welcomePolicy } from "../config/welcome";
+import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
@@ -39,15 +41,21 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
 export interface SubmitDeps {
   store: Pick<typeof creationStore, "mintCreationId" | "submitCreation" | "markEnqueueFailed">;
   enqueueStep: typeof enqueueStep;
-  limits: () => { maxActiveJobs: number; welcomeTokens: number };
+  /** The job cap and the welcome-grant facts for this caller. */
+  limits: (request: CallableRequest<unknown>) => SubmitLimits;
 }
+export type SubmitLimits = Parameters<typeof creationStore.submitCreation>[2];
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
   enqueueStep,
-  limits: () => ({
+  limits: (request) => ({
     maxActiveJobs: maxActiveCreations.value(),
-    welcomeTokens: welcomeTokens.value(),
+    welcome: {
+      policy: welcomePolicy(),
+      account: accountFactsFromToken(request.auth?.token ?? {}),
+      nowMs: Date.now(),
+    },
   }),
 };
 
@@ -85,7 +93,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     const creationId = deps.store.mintCreationId(userId, input.requestId);
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
 
-    const outcome = await deps.store.submitCreation(creationId, creation, deps.limits());
+    const outcome = await deps.store.submitCreation(creationId, creation, deps.limits(request));
     if (outcome.outcome === "reject") {
       const { code, message } = REFUSALS[outcome.reason];
       throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
@@ -95,10 +103,10 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     return {
       response: {
         creationId,
-        status: "pending",
+        status: outcome.status,
         cost: outcome.cost,
         balance: outcome.balance,
-      } as const,
+      },
       log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
     };
   });

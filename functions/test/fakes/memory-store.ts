@@ -5,9 +5,11 @@
  */
 import type * as creationStore from "../../src/adapters/creation-store";
 import { decideAdmission } from "../../src/domain/admission";
-import { isEnd, transition } from "../../src/domain/creation-state";
+import { canDelete, isEnd, transition } from "../../src/domain/creation-state";
 import type { Creation } from "../../src/domain/creation";
+import { decideMediaOp, MEDIA_OP_LEASE_MS } from "../../src/domain/media-op";
 import { decideRefund } from "../../src/domain/refund";
+import { welcomeVerdict } from "../../src/domain/welcome-policy";
 import { claimedFields, decideClaim } from "../../src/domain/worker-step";
 import type { LifecycleStore } from "../../src/handlers/creation-lifecycle";
 import type { SubmitDeps } from "../../src/handlers/generate-video";
@@ -31,7 +33,9 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
     requestId ? `req-${requestId}` : `auto-${++this.nextId}`;
 
   submitCreation: Store["submitCreation"] = (id, creation, limits) => {
-    const balance = this.balances.get(creation.userId) ?? limits.welcomeTokens;
+    const { policy, account } = limits.welcome;
+    const welcome = welcomeVerdict(policy, account).eligible ? policy.tokens : 0;
+    const balance = this.balances.get(creation.userId) ?? welcome;
     const admission = decideAdmission({
       userId: creation.userId,
       requestHash: creation.requestHash,
@@ -72,17 +76,34 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
     return Promise.resolve(creation ? { ...creation } : null);
   };
 
-  markPublished: Store["markPublished"] = (id, mediaUrl) => {
+  claimMediaOp: Store["claimMediaOp"] = (id, userId, kind, owner, nowMs) => {
+    const found = this.creations.get(id);
+    const creation = found?.userId === userId ? found : null;
+    const decision = decideMediaOp(creation, kind, nowMs);
+    if (decision.outcome === "claim" && creation)
+      creation.mediaOp = { kind, owner, expiresAtMs: nowMs + MEDIA_OP_LEASE_MS };
+    return Promise.resolve({ ...decision, creation: creation ? { ...creation } : null });
+  };
+
+  releaseMediaOp: Store["releaseMediaOp"] = (id, owner) => {
     const creation = this.creations.get(id);
-    if (creation?.status === "published") return Promise.resolve(true);
-    if (creation?.status !== "draft") return Promise.resolve(false);
-    Object.assign(creation, transition(creation.status, "published"), { mediaUrl });
+    if (creation?.mediaOp?.owner === owner) creation.mediaOp = null;
+    return Promise.resolve();
+  };
+
+  completePublish: Store["completePublish"] = (id, owner, mediaUrl) => {
+    const creation = this.creations.get(id);
+    if (creation?.status !== "draft" || creation.mediaOp?.owner !== owner)
+      return Promise.resolve(false);
+    Object.assign(creation, transition(creation.status, "published"), { mediaUrl, mediaOp: null });
     return Promise.resolve(true);
   };
 
-  deleteIfFinished: Store["deleteIfFinished"] = (id) => {
+  completeDelete: Store["completeDelete"] = (id, owner) => {
     const creation = this.creations.get(id);
-    if (creation && !isEnd(creation.status)) return Promise.resolve(false);
+    if (!creation) return Promise.resolve(true);
+    if (creation.mediaOp?.owner !== owner || !canDelete(creation.status))
+      return Promise.resolve(false);
     this.creations.delete(id);
     return Promise.resolve(true);
   };

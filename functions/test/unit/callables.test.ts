@@ -6,6 +6,7 @@ import functionsTest from "firebase-functions-test";
 import { HttpsError, onCall, type CallableRequest } from "firebase-functions/v2/https";
 import type { Creation } from "../../src/contract";
 import { newCreation } from "../../src/domain/creation";
+import { decideGrant, grantEntry, type LedgerEntry } from "../../src/domain/ledger";
 import * as index from "../../src/index";
 import {
   cancelCreation,
@@ -127,7 +128,19 @@ describe("generateVideo (store and queue faked)", () => {
         enqueued.push({ queue, ...task });
         return Promise.resolve("enqueued" as const);
       },
-      limits: () => ({ maxActiveJobs: 3, welcomeTokens: 12 }),
+      limits: () => ({
+        maxActiveJobs: 3,
+        welcome: {
+          policy: {
+            tokens: 12,
+            requireVerifiedEmail: true,
+            trustedProviders: [],
+            dailyBudgetTokens: 1000,
+          },
+          account: { anonymous: false, emailVerified: true, providers: ["password"] },
+          nowMs: 0,
+        },
+      }),
     };
     return { store, enqueued, call: wrapped((r) => generateVideo(r, deps)) };
   }
@@ -186,12 +199,17 @@ describe("publish, cancel, delete and getMediaUrl (store and media faked)", () =
   function setup() {
     const store = new MemoryStore();
     const removed: string[] = [];
+    const unpublished: string[] = [];
     const deps: LifecycleDeps = {
       store,
       mediaUrlTtlSeconds: () => 60,
       media: () =>
         Promise.resolve({
           publish: (key: string) => Promise.resolve(`https://public.example/${key}`),
+          unpublish: (key: string) => {
+            unpublished.push(key);
+            return Promise.resolve();
+          },
           remove: (key: string) => {
             removed.push(key);
             return Promise.resolve();
@@ -203,6 +221,7 @@ describe("publish, cancel, delete and getMediaUrl (store and media faked)", () =
     return {
       store,
       removed,
+      unpublished,
       publish: wrapped((r) => publishCreation(r, deps)),
       cancel: wrapped((r) => cancelCreation(r, deps)),
       remove: wrapped((r) => deleteCreation(r, deps)),
@@ -289,24 +308,40 @@ describe("publish, cancel, delete and getMediaUrl (store and media faked)", () =
 
 describe("grantTokens (user store faked)", () => {
   const balances = new Map([["u2", 10]]);
+  const entries = new Map<string, LedgerEntry>();
   const call = wrapped((r) =>
     grantTokens(r, {
-      addTokens: (userId, amount) => {
-        const balance = balances.get(userId);
+      addTokens: (grant) => {
+        const balance = balances.get(grant.userId);
         if (balance === undefined) return Promise.resolve(null);
-        balances.set(userId, balance + amount);
-        return Promise.resolve(balance + amount);
+        const decision = decideGrant(entries.get(grant.grantId) ?? null, grant);
+        if (decision !== "apply") return Promise.resolve({ decision, balance });
+        entries.set(
+          grant.grantId,
+          grantEntry(grant.grantId, grant.userId, grant.amount, grant.reason, grant.grantedBy),
+        );
+        balances.set(grant.userId, balance + grant.amount);
+        return Promise.resolve({ decision, balance: balance + grant.amount });
       },
     }),
   );
+  const grant = (over: Record<string, unknown> = {}) =>
+    signedIn(
+      "boss",
+      { userId: "u2", amount: 5, reason: "support", grantId: "grant-0001", ...over },
+      { admin: true },
+    );
 
-  it("adds tokens for an admin and reports the new balance", async () => {
-    const admin = signedIn("boss", { userId: "u2", amount: 5, reason: "support" }, { admin: true });
-    expect(await call(admin)).to.deep.equal({ userId: "u2", balance: 15 });
+  it("adds tokens for an admin once per grantId and reports the balance", async () => {
+    expect(await call(grant())).to.deep.equal({ userId: "u2", balance: 15, replayed: false });
+    expect(await call(grant())).to.deep.equal({ userId: "u2", balance: 15, replayed: true });
   });
 
-  it("reports an unknown user as not found", async () => {
-    const admin = signedIn("boss", { userId: "nobody", amount: 5, reason: "x" }, { admin: true });
-    expect((await refusal(call(admin))).code).to.equal("not-found");
+  it("refuses a grantId reused for another grant, and an unknown user", async () => {
+    const reused = await refusal(call(grant({ amount: 7 })));
+    expect(reused.code).to.equal("failed-precondition");
+    expect(reused.details).to.deep.equal({ reason: "idempotency-key-reused" });
+    const missing = await refusal(call(grant({ userId: "nobody", grantId: "grant-0002" })));
+    expect(missing.code).to.equal("not-found");
   });
 });
