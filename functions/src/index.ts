@@ -16,7 +16,7 @@ import {
   taskMaxBackoffSeconds,
   taskMinBackoffSeconds,
 } from "./config/params";
-import { WORKER_TIMEOUT_SECONDS } from "./config/worker-timeout";
+import { WORKER_TIMEOUT_SECONDS } from "./domain/worker-timeout";
 
 const REGION = "us-central1";
 

@@ -4,7 +4,7 @@
  * enqueue of the same step is a no-op rather than a second job.
  */
 import { getFunctions } from "firebase-admin/functions";
-import { WORKER_TIMEOUT_SECONDS } from "../config/worker-timeout";
+import { WORKER_TIMEOUT_SECONDS } from "../domain/worker-timeout";
 import { firestore } from "./firebase";
 
 export const QUEUES = {
