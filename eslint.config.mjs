@@ -38,6 +38,108 @@ export default tseslint.config(
       ],
     },
   },
+  // The import graph, enforced: functions/src deploys on its own, the domain stays free of
+  // SDKs and of the layers above it, the contract depends on zod only, apps on the contract only.
+  {
+    files: ["functions/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/test/**", "**/test-harness/**"],
+              message: "functions/src deploys on its own.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["functions/src/domain/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "firebase-admin*",
+                "firebase-functions*",
+                "@aws-sdk/*",
+                "@google-cloud/*",
+                "google-auth-library",
+              ],
+              message: "Domain code is free of SDKs: put the call in an adapter.",
+            },
+            {
+              group: [
+                "../adapters/*",
+                "../handlers/*",
+                "../config/*",
+                "../models/*",
+                "../index",
+                "../logs",
+              ],
+              message: "The domain imports only the contract and itself.",
+            },
+            {
+              group: ["**/test/**", "**/test-harness/**"],
+              message: "functions/src deploys on its own.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["functions/src/contract/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*"], message: "The contract depends on zod only." }] },
+      ],
+    },
+  },
+  {
+    // (A later block for the same files replaces these options: client/ repeats the pattern.)
+    files: ["**/*.ts"],
+    ignores: ["functions/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/functions/test/**"],
+              message: "Shared test code lives in test-harness/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["client/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/functions/src/**", "!**/functions/src/contract"],
+              message: "Apps depend on the contract only (functions/src/contract).",
+            },
+            {
+              group: ["**/functions/test/**"],
+              message: "Shared test code lives in test-harness/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Tests assert on loosely typed emulator payloads.
     files: ["**/test/**/*.ts", "**/e2e/**/*.ts", "**/*.test.ts"],
