@@ -63,7 +63,8 @@ export interface FakeStats {
   lastAuthorization?: string;
 }
 
-export interface ServiceAccountKey {
+/** A type alias (not an interface), so it passes wherever a credentials record is expected. */
+export type ServiceAccountKey = {
   type: "service_account";
   project_id: string;
   private_key_id: string;
@@ -71,7 +72,7 @@ export interface ServiceAccountKey {
   client_email: string;
   client_id: string;
   token_uri: string;
-}
+};
 
 export interface FakeVertexOptions {
   port?: number;

@@ -5,45 +5,13 @@
  */
 import { expect } from "chai";
 import { generateKeyPairSync } from "node:crypto";
-import path from "node:path";
 import type { VideoRequest } from "../../src/domain/video-model";
 import { createVideoModel } from "../../src/models/create-video-model";
-import { createGoogleAuth, type ServiceAccountCredentials } from "../../src/models/google-auth";
+import { createGoogleAuth } from "../../src/models/google-auth";
 import { VeoVideoModel, type VeoModelOptions } from "../../src/models/veo-model";
 import { probeMp4 } from "../helpers/mp4";
 import { collect, modelRejection } from "../helpers/model-fixtures";
-
-/** What these tests use of fakes/vertex/server.ts (loaded by path: it is outside this package's rootDir). */
-interface FakeVertex {
-  url: string;
-  readonly stats: {
-    starts: number;
-    polls: number;
-    tokenRequests: number;
-    unauthorized: number;
-    downloads: number;
-    deletes: number;
-    startsByPrompt: Record<string, number>;
-    lastStartBody?: unknown;
-    lastAuthorization?: string;
-  };
-  script(script: {
-    startErrors?: Array<number | { status?: number; message?: string; delayMs?: number }>;
-    pollErrors?: Array<number | { status?: number; message?: string; delayMs?: number }>;
-    outcome?: "video" | "filtered" | { errorCode: number; message?: string };
-    pollsUntilDone?: number;
-  }): void;
-  reset(): void;
-  serviceAccount(): ServiceAccountCredentials & { token_uri: string };
-  objects(): string[];
-  videoFor(aspectRatio: string, durationSeconds: number): Buffer;
-  stop(): Promise<void>;
-}
-const FAKE_MODULE = path.resolve(__dirname, "../../../fakes/vertex/server.ts");
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- outside this tsconfig's rootDir
-const { startFakeVertex } = require(FAKE_MODULE) as {
-  startFakeVertex: (o?: { port?: number }) => Promise<FakeVertex>;
-};
+import { startFakeVertex, type FakeVertex } from "../../../fakes/vertex/server";
 
 const PROJECT = "demo-phoenix";
 const STORAGE_URI = "gs://phoenix-veo-tmp/veo";
