@@ -1,0 +1,90 @@
+// What the browser tier reads from the page besides plain DOM queries.
+import type { Locator, Page } from "playwright-core";
+
+/** Uncaught errors and SDK warnings of the page, to explain a failed wait. */
+export class PageProblems {
+  readonly pageErrors: string[] = [];
+  private readonly console: string[] = [];
+
+  constructor(page: Page) {
+    page.on("pageerror", (err) => this.pageErrors.push(err.message));
+    page.on("console", (msg) => {
+      if (msg.type() === "error" || msg.type() === "warning")
+        this.console.push(msg.text().slice(0, 300));
+    });
+  }
+
+  report(): string {
+    const tail = this.console.slice(-15);
+    return [
+      `page errors: ${this.pageErrors.length ? this.pageErrors.join(" | ") : "none"}`,
+      `last console errors/warnings (${this.console.length} in all):`,
+      ...tail.map((line) => `  ${line}`),
+    ].join("\n");
+  }
+}
+
+export interface CardState {
+  status: string;
+  progress: number;
+}
+
+declare global {
+  interface Window {
+    __cardStates?: Record<string, CardState[]>;
+  }
+}
+
+/**
+ * Every state a card of "My videos" shows, in order, recorded in the page by a
+ * MutationObserver: the test sees each render, not only the ones its polls happen to catch.
+ */
+export const recordCardStates = {
+  async install(page: Page): Promise<void> {
+    await page.evaluate(() => {
+      const seen: Record<string, CardState[]> = (window.__cardStates = {});
+      const list = document.querySelector('[data-testid="my-creations"]');
+      if (!list) throw new Error("no creations list on the page");
+      const record = () => {
+        for (const card of list.querySelectorAll<HTMLElement>("[data-creation-id]")) {
+          const id = card.dataset.creationId!;
+          const state = {
+            status: card.dataset.status ?? "",
+            progress: card.querySelector("progress")?.value ?? 0,
+          };
+          const states = (seen[id] ??= []);
+          const last = states.at(-1);
+          if (!last || last.status !== state.status || last.progress !== state.progress)
+            states.push(state);
+        }
+      };
+      new MutationObserver(record).observe(list, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
+    });
+  },
+  read(page: Page, creationId: string): Promise<CardState[]> {
+    return page.evaluate((id) => window.__cardStates?.[id] ?? [], creationId);
+  },
+};
+
+export interface VideoState {
+  readyState: number;
+  duration: number;
+  width: number;
+  height: number;
+  error: string | null;
+}
+
+export function videoState(video: Locator): Promise<VideoState> {
+  return video.evaluate((v: HTMLVideoElement) => ({
+    readyState: v.readyState,
+    duration: v.duration,
+    width: v.videoWidth,
+    height: v.videoHeight,
+    error: v.error ? `${v.error.code} ${v.error.message}` : null,
+  }));
+}

@@ -1,0 +1,200 @@
+// Phoenix Studio in headless Chromium against the local stack, as a person uses it on a phone:
+// sign-up → welcome balance → submit → progress → the draft plays → publish → feed → delete;
+// a content-policy failure refunded in balance and ledger; a bad input refused at its field.
+// Every wait is on DOM state with a bound; a screenshot of each step goes to out/studio/.
+import { expect } from "chai";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { launchBrowser } from "../../stack/browser";
+import { REPO_ROOT } from "../../stack/config";
+import { startStudio, type StudioServer } from "../server";
+import { PageProblems, recordCardStates, videoState, type CardState } from "./page-helpers";
+
+const SHOTS = path.join(REPO_ROOT, "out", "studio");
+/** Bounds for one step on a loaded 2-core machine; the usual time is a few seconds. */
+const STEP_MS = 60_000;
+const PHONE = { width: 390, height: 844 };
+
+describe("browser: Phoenix Studio in headless Chromium", function () {
+  this.timeout(4 * STEP_MS);
+  let studio: StudioServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+  let shot = 0;
+
+  const screenshot = async (name: string) => {
+    shot += 1;
+    await page.screenshot({
+      path: path.join(SHOTS, `${String(shot).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+  const balance = () => page.getByTestId("balance");
+  const myCard = (id: string) =>
+    page.getByTestId("my-creations").locator(`[data-creation-id="${id}"]`);
+  const feedCard = (id: string) => page.getByTestId("feed").locator(`[data-creation-id="${id}"]`);
+  const balanceValue = async () => Number(await balance().getAttribute("data-value"));
+
+  /** Fills the form for a 4 s portrait video, submits it and returns the new card's id. */
+  async function submit(prompt: string): Promise<string> {
+    const before = await page.getByTestId("my-creations").locator("[data-creation-id]").count();
+    await page.getByLabel("Prompt").fill(prompt);
+    await page.getByText("4 s", { exact: true }).click();
+    await expect(await page.getByTestId("cost").textContent()).to.match(/^Cost: \d+ tokens/);
+    await page.getByRole("button", { name: "Generate" }).click();
+    await page.getByText(/^Queued: /).waitFor({ timeout: STEP_MS });
+    const cards = page.getByTestId("my-creations").locator("[data-creation-id]");
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll('[data-testid="my-creations"] [data-creation-id]').length > n,
+      before,
+      { timeout: STEP_MS },
+    );
+    return (await cards.first().getAttribute("data-creation-id"))!;
+  }
+
+  const waitForStatus = (card: Locator, status: string) =>
+    card.and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: STEP_MS });
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    studio = await startStudio(0);
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1 });
+    page = await context.newPage();
+    problems = new PageProblems(page);
+    await page.goto(studio.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await studio?.close();
+  });
+  afterEach(function () {
+    // Listener errors (e.g. "Could not reach Cloud Firestore backend") explain a failed wait.
+    if (this.currentTest?.state === "failed") console.log(problems.report());
+  });
+
+  let welcome = 0;
+  it("signs a new user up and shows the welcome balance, live", async () => {
+    await page.getByLabel("Email").fill(`studio-${Date.now()}@phoenix.test`);
+    await page.getByLabel("Password").fill("password-123");
+    await screenshot("sign-up");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await balance()
+      .and(page.locator("[data-value]:not([data-value=''])"))
+      .waitFor({ timeout: STEP_MS });
+    welcome = await balanceValue();
+    expect(welcome).to.be.greaterThan(0);
+    expect(await balance().textContent()).to.equal(`${welcome} tokens`);
+    // The ledger explains the balance: one grant of the same amount.
+    const grant = page.getByTestId("ledger").locator('tr[data-type="grant"]');
+    await grant.waitFor({ timeout: STEP_MS });
+    expect(await grant.locator(".amount").textContent()).to.equal(`+${welcome}`);
+    await screenshot("welcome-balance");
+  });
+
+  let creationId = "";
+  let states: CardState[] = [];
+  it("submits a 4 s video, debits it, and shows its progress move to a draft", async () => {
+    await recordCardStates.install(page);
+    creationId = await submit("A paper boat drifting down a rainy street at dusk");
+    await screenshot("submitted");
+    await waitForStatus(myCard(creationId), "draft");
+    states = await recordCardStates.read(page, creationId);
+    const active = states.filter((s) => s.status === "pending" || s.status === "processing");
+    expect(active.length, JSON.stringify(states)).to.be.greaterThan(0);
+    const progress = states.map((s) => s.progress);
+    expect(progress, "progress never goes back").to.deep.equal([...progress].sort((a, b) => a - b));
+    expect(new Set(progress).size, `progress moved: ${JSON.stringify(states)}`).to.be.greaterThan(
+      1,
+    );
+    expect(states.at(-1)?.status).to.equal("draft");
+    const cost = Number(
+      /(\d+) tokens/.exec((await myCard(creationId).locator(".muted").first().textContent())!)?.[1],
+    );
+    await balance()
+      .and(page.locator(`[data-value="${welcome - cost}"]`))
+      .waitFor({ timeout: STEP_MS });
+  });
+
+  it("plays the draft: the <video> has data and the duration asked", async () => {
+    const video = myCard(creationId).locator("video");
+    await page.waitForFunction(
+      (id) => {
+        const v = document.querySelector<HTMLVideoElement>(
+          `[data-testid="my-creations"] [data-creation-id="${id}"] video`,
+        );
+        return !!v && (v.readyState >= 2 || v.error !== null);
+      },
+      creationId,
+      { timeout: STEP_MS },
+    );
+    const state = await videoState(video);
+    expect(state.error, "media error").to.equal(null);
+    expect(state.readyState).to.be.at.least(2);
+    expect(state.duration).to.be.closeTo(4, 0.1);
+    expect(state.height, "9:16 is portrait").to.be.greaterThan(state.width);
+    await screenshot("draft-plays");
+  });
+
+  it("publishes the draft, which then appears in the public feed", async () => {
+    await myCard(creationId).getByRole("button", { name: "Publish" }).click();
+    await waitForStatus(myCard(creationId), "published");
+    await feedCard(creationId).waitFor({ timeout: STEP_MS });
+    expect(await feedCard(creationId).locator(".prompt").textContent()).to.equal(
+      "A paper boat drifting down a rainy street at dusk",
+    );
+    await screenshot("published-in-feed");
+  });
+
+  it("deletes it: gone from the user's videos and from the feed", async () => {
+    await myCard(creationId).getByRole("button", { name: "Delete" }).click();
+    await myCard(creationId).waitFor({ state: "detached", timeout: STEP_MS });
+    await feedCard(creationId).waitFor({ state: "detached", timeout: STEP_MS });
+    await screenshot("deleted");
+  });
+
+  it("shows a content-policy failure with the refund in balance and ledger", async () => {
+    const before = await balanceValue();
+    const failedId = await submit("a cat on a skateboard [[policy]]");
+    const card = myCard(failedId);
+    await waitForStatus(card, "failed");
+    await card
+      .getByTestId("status")
+      .getByText(/refunded/)
+      .waitFor({ timeout: STEP_MS });
+    expect(await card.getByRole("alert").textContent()).to.match(/content policy/i);
+    await balance()
+      .and(page.locator(`[data-value="${before}"]`))
+      .waitFor({ timeout: STEP_MS });
+    const ledger = page.getByTestId("ledger");
+    const refund = ledger.locator('tr[data-type="refund"]', { hasText: failedId });
+    await refund.waitFor({ timeout: STEP_MS });
+    const debit = ledger.locator('tr[data-type="video_generation"]', { hasText: failedId });
+    const [plus, minus] = [
+      await refund.locator(".amount").textContent(),
+      await debit.locator(".amount").textContent(),
+    ];
+    expect(Number(plus)).to.equal(-Number(minus));
+    await screenshot("policy-refunded");
+  });
+
+  it("refuses bad input with the field's own message, before any charge", async () => {
+    const before = await balanceValue();
+    await page.getByLabel("Prompt").fill("   ");
+    await page.getByText("Advanced").click();
+    await page.getByLabel("Seed").fill("-3");
+    await page.getByRole("button", { name: "Generate" }).click();
+    const promptError = page.locator('[data-error-for="prompt"]');
+    await promptError.getByText("Describe the video").waitFor({ timeout: STEP_MS });
+    expect(await page.locator('[data-error-for="seed"]').textContent()).to.match(
+      /whole number from 0/,
+    );
+    expect(await page.getByLabel("Prompt").getAttribute("aria-invalid")).to.equal("true");
+    expect(await balanceValue()).to.equal(before);
+    await screenshot("bad-input");
+    expect(problems.pageErrors, "uncaught errors in the page").to.deep.equal([]);
+  });
+});
