@@ -10,8 +10,17 @@ export class PageProblems {
     page.on("pageerror", (err) => this.pageErrors.push(err.message));
     page.on("console", (msg) => {
       if (msg.type() === "error" || msg.type() === "warning")
-        this.console.push(msg.text().slice(0, 300));
+        this.console.push(msg.text());
     });
+  }
+
+  /** The browser SDK says so when its listeners cannot reach the Firestore server. */
+  get firestoreUnreachable(): boolean {
+    return this.console.some(
+      (line) =>
+        line.includes("Could not reach Cloud Firestore backend") ||
+        (line.includes("Firestore/Listen/channel") && line.includes("CORS")),
+    );
   }
 
   report(): string {
@@ -19,7 +28,7 @@ export class PageProblems {
     return [
       `page errors: ${this.pageErrors.length ? this.pageErrors.join(" | ") : "none"}`,
       `last console errors/warnings (${this.console.length} in all):`,
-      ...tail.map((line) => `  ${line}`),
+      ...tail.map((line) => `  ${line.slice(0, 300)}`),
     ].join("\n");
   }
 }

@@ -18,6 +18,8 @@ const PHONE = { width: 390, height: 844 };
 
 describe("browser: Phoenix Studio in headless Chromium", function () {
   this.timeout(4 * STEP_MS);
+  // Each step builds on the one before: after a failure the rest would only time out.
+  this.bail(true);
   let studio: StudioServer;
   let browser: Browser;
   let page: Page;
@@ -84,7 +86,15 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     await page.getByRole("button", { name: "Create account" }).click();
     await balance()
       .and(page.locator("[data-value]:not([data-value=''])"))
-      .waitFor({ timeout: STEP_MS });
+      .waitFor({ timeout: STEP_MS })
+      .catch((err: Error) => {
+        throw new Error(
+          problems.firestoreUnreachable
+            ? "the page's Firestore listeners got no snapshot from the server: the Firestore " +
+                "stand-in must serve the browser SDK's WebChannel (Listen) door on 127.0.0.1:8080"
+            : `no welcome balance shown: ${err.message}`,
+        );
+      });
     welcome = await balanceValue();
     expect(welcome).to.be.greaterThan(0);
     expect(await balance().textContent()).to.equal(`${welcome} tokens`);
