@@ -9,8 +9,7 @@ export class PageProblems {
   constructor(page: Page) {
     page.on("pageerror", (err) => this.pageErrors.push(err.message));
     page.on("console", (msg) => {
-      if (msg.type() === "error" || msg.type() === "warning")
-        this.console.push(msg.text());
+      if (msg.type() === "error" || msg.type() === "warning") this.console.push(msg.text());
     });
   }
 
@@ -50,29 +49,24 @@ declare global {
  */
 export const recordCardStates = {
   async install(page: Page): Promise<void> {
+    // No named functions inside: tsx would wrap them in a helper the page does not have.
     await page.evaluate(() => {
       const seen: Record<string, CardState[]> = (window.__cardStates = {});
       const list = document.querySelector('[data-testid="my-creations"]');
       if (!list) throw new Error("no creations list on the page");
-      const record = () => {
+      new MutationObserver(() => {
         for (const card of list.querySelectorAll<HTMLElement>("[data-creation-id]")) {
-          const id = card.dataset.creationId!;
           const state = {
             status: card.dataset.status ?? "",
             progress: card.querySelector("progress")?.value ?? 0,
           };
-          const states = (seen[id] ??= []);
+          const states = (seen[card.dataset.creationId!] ??= []);
           const last = states.at(-1);
-          if (!last || last.status !== state.status || last.progress !== state.progress)
+          if (!last || last.status !== state.status || last.progress !== state.progress) {
             states.push(state);
+          }
         }
-      };
-      new MutationObserver(record).observe(list, {
-        subtree: true,
-        childList: true,
-        attributes: true,
-        characterData: true,
-      });
+      }).observe(list, { subtree: true, childList: true, attributes: true, characterData: true });
     });
   },
   read(page: Page, creationId: string): Promise<CardState[]> {

@@ -42,7 +42,7 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
   /** Fills the form for a 4 s portrait video, submits it and returns the new card's id. */
   async function submit(prompt: string): Promise<string> {
     const before = await page.getByTestId("my-creations").locator("[data-creation-id]").count();
-    await page.getByLabel("Prompt").fill(prompt);
+    await page.getByLabel("Prompt", { exact: true }).fill(prompt);
     await page.getByText("4 s", { exact: true }).click();
     await expect(await page.getByTestId("cost").textContent()).to.match(/^Cost: \d+ tokens/);
     await page.getByRole("button", { name: "Generate" }).click();
@@ -73,9 +73,11 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     await browser?.close();
     await studio?.close();
   });
-  afterEach(function () {
-    // Listener errors (e.g. "Could not reach Cloud Firestore backend") explain a failed wait.
-    if (this.currentTest?.state === "failed") console.log(problems.report());
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed") return;
+    // What the page showed and logged (e.g. "Could not reach Cloud Firestore backend").
+    await screenshot("failed").catch(() => undefined);
+    console.log(problems.report());
   });
 
   let welcome = 0;
@@ -193,7 +195,7 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
 
   it("refuses bad input with the field's own message, before any charge", async () => {
     const before = await balanceValue();
-    await page.getByLabel("Prompt").fill("   ");
+    await page.getByLabel("Prompt", { exact: true }).fill("   ");
     await page.getByText("Advanced").click();
     await page.getByLabel("Seed").fill("-3");
     await page.getByRole("button", { name: "Generate" }).click();
@@ -202,7 +204,9 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     expect(await page.locator('[data-error-for="seed"]').textContent()).to.match(
       /whole number from 0/,
     );
-    expect(await page.getByLabel("Prompt").getAttribute("aria-invalid")).to.equal("true");
+    expect(await page.getByLabel("Prompt", { exact: true }).getAttribute("aria-invalid")).to.equal(
+      "true",
+    );
     expect(await balanceValue()).to.equal(before);
     await screenshot("bad-input");
     expect(problems.pageErrors, "uncaught errors in the page").to.deep.equal([]);
