@@ -182,9 +182,11 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
       .and(page.locator(`[data-value="${before}"]`))
       .waitFor({ timeout: STEP_MS });
     const ledger = page.getByTestId("ledger");
-    const refund = ledger.locator('tr[data-type="refund"]', { hasText: failedId });
+    const refund = ledger.locator(`tr[data-type="refund"][data-creation-id="${failedId}"]`);
     await refund.waitFor({ timeout: STEP_MS });
-    const debit = ledger.locator('tr[data-type="video_generation"]', { hasText: failedId });
+    const debit = ledger.locator(
+      `tr[data-type="video_generation"][data-creation-id="${failedId}"]`,
+    );
     const [plus, minus] = [
       await refund.locator(".amount").textContent(),
       await debit.locator(".amount").textContent(),
@@ -210,5 +212,17 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     expect(await balanceValue()).to.equal(before);
     await screenshot("bad-input");
     expect(problems.pageErrors, "uncaught errors in the page").to.deep.equal([]);
+  });
+
+  it("stays within a phone's width, and uses two columns on a wide screen", async () => {
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(overflow, "horizontal overflow at phone width (px)").to.be.at.most(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const form = await page.getByRole("form", { name: "New video" }).boundingBox();
+    const feed = await page.getByRole("region", { name: "Public feed" }).boundingBox();
+    expect(feed!.x, "the feed sits beside the form").to.be.greaterThan(form!.x + form!.width);
+    await screenshot("wide-screen");
   });
 });

@@ -86,14 +86,18 @@ export class CreationCard {
   private showMedia(c: CreationSnapshot): void {
     const url =
       (c.status === "draft" || c.status === "published") && c.mediaUrl ? c.mediaUrl : undefined;
-    this.media.className = `media ${aspectClass(c.aspectRatio)}`;
+    const active = c.status === "pending" || c.status === "processing";
+    this.media.className = `media ${aspectClass(c.aspectRatio)}${url || active ? "" : " ended"}`;
+    if (!url) {
+      this.shownUrl = undefined;
+      const text = active ? `${percent(c.progress)} %` : "No video";
+      fill(this.media, h("span", { class: "placeholder" }, text));
+      return;
+    }
     if (url === this.shownUrl) return;
     this.shownUrl = url;
     const refresh = () => getMediaUrl(this.functions, { creationId: c.id }).then((r) => r.mediaUrl);
-    fill(
-      this.media,
-      url ? videoPlayer(url, refresh) : h("span", { class: "placeholder" }, statusText(c.status)),
-    );
+    fill(this.media, videoPlayer(url, refresh));
   }
 
   private showActions(c: CreationSnapshot): void {

@@ -57,9 +57,23 @@ export function signedAmount(amount: number): string {
   return amount > 0 ? `+${amount}` : String(amount);
 }
 
-export function dateTimeText(ms: number | undefined): string {
+/** "14:05:09" today, "2 Dec, 14:05" before: short enough for a phone's table column. */
+export function dateTimeText(ms: number | undefined, nowMs = Date.now()): string {
   if (ms === undefined) return "just now";
-  return new Date(ms).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
+  const at = new Date(ms);
+  if (at.toDateString() === new Date(nowMs).toDateString()) {
+    return at.toLocaleTimeString(undefined, {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+  }
+  return at.toLocaleString(undefined, {
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 /** Milliseconds of a Firestore Timestamp-like value (server timestamps are null until set). */

@@ -35,14 +35,16 @@ export function ledgerView(db: Firestore, uid: string): View {
         rows,
         ...snap.docs.map((doc) => {
           const entry = doc.data() as LedgerEntry;
-          const what = entry.details?.creationId ?? entry.details?.reason ?? "";
+          const creationId = entry.details?.creationId;
+          // A creation is named by the start of its id (the full id is in the tooltip).
+          const what = creationId ? `#${creationId.slice(0, 8)}` : (entry.details?.reason ?? "");
           return h(
             "tr",
-            { "data-type": entry.type },
+            { "data-type": entry.type, "data-creation-id": creationId },
             h("td", {}, dateTimeText(millisOf(entry.timestamp))),
             h(
               "td",
-              {},
+              { title: creationId },
               ledgerTypeText(entry.type),
               h("span", { class: "muted small" }, ` ${what}`),
             ),

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  dateTimeText,
   etaText,
   ledgerTypeText,
   millisOf,
@@ -51,5 +52,17 @@ describe("web: formatting what the listeners deliver", () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe("web: ledger times", () => {
+  it("shows the time alone for today, and the day for older entries", () => {
+    const now = new Date(2026, 11, 2, 15, 0, 0).getTime();
+    const today = dateTimeText(new Date(2026, 11, 2, 9, 5, 7).getTime(), now);
+    const older = dateTimeText(new Date(2026, 10, 30, 9, 5, 7).getTime(), now);
+    expect(today).to.match(/05:07/);
+    expect(today).not.to.match(/30|Nov/);
+    expect(older).to.match(/30/);
+    expect(dateTimeText(undefined, now)).to.equal("just now");
   });
 });
