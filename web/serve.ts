@@ -54,10 +54,11 @@ function onSignals(abort: AbortController): void {
 }
 
 main().catch(async (err: unknown) => {
+  // Known problems are explained in their message; anything else shows its stack.
   const known = err instanceof StackProblem || err instanceof PortInUseError;
-  console.error(
-    `✖ ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-  );
+  const text =
+    err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err);
+  console.error(`✖ ${text}`);
   await stop();
   process.exit(1);
 });

@@ -44,7 +44,7 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     const before = await page.getByTestId("my-creations").locator("[data-creation-id]").count();
     await page.getByLabel("Prompt", { exact: true }).fill(prompt);
     await page.getByText("4 s", { exact: true }).click();
-    await expect(await page.getByTestId("cost").textContent()).to.match(/^Cost: \d+ tokens/);
+    expect(await page.getByTestId("cost").textContent()).to.match(/^Cost: \d+ tokens/);
     await page.getByRole("button", { name: "Generate" }).click();
     await page.getByText(/^Queued: /).waitFor({ timeout: STEP_MS });
     const cards = page.getByTestId("my-creations").locator("[data-creation-id]");

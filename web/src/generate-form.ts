@@ -4,7 +4,7 @@
  * is kept across resubmissions of unchanged input, so a retry after a lost reply never pays twice.
  */
 import {
-  ASPECT_RATIOS,
+  type ASPECT_RATIOS,
   DURATIONS,
   RESOLUTIONS,
   generateVideo,
@@ -136,7 +136,7 @@ export function generateForm(
   );
 
   const radio = (name: string) =>
-    (form.querySelector(`input[name="${name}"]:checked`) as HTMLInputElement | null)?.value;
+    form.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value;
 
   function readInput(): GenerateVideoInput {
     const seedText = seed.value.trim();
