@@ -17,4 +17,6 @@ interface ImportMetaEnv {
   readonly VITE_FUNCTIONS_REGION?: string;
   /** reCAPTCHA Enterprise site key: turns App Check on. */
   readonly VITE_APP_CHECK_SITE_KEY?: string;
+  /** App Check debug token for development builds ("true": the SDK logs a new one). */
+  readonly VITE_APP_CHECK_DEBUG_TOKEN?: string;
 }

@@ -38,6 +38,12 @@ export async function connect(env: ImportMetaEnv = import.meta.env): Promise<Sdk
   if (env.VITE_APP_CHECK_SITE_KEY) {
     // Loaded only when configured: App Check must be on before the first call is made.
     const { initializeAppCheck, ReCaptchaEnterpriseProvider } = await import("firebase/app-check");
+    if (env.VITE_APP_CHECK_DEBUG_TOKEN) {
+      // Development against a real project: "true" makes the SDK log a token to register.
+      const token = env.VITE_APP_CHECK_DEBUG_TOKEN;
+      (self as { FIREBASE_APPCHECK_DEBUG_TOKEN?: string | boolean }).FIREBASE_APPCHECK_DEBUG_TOKEN =
+        token === "true" ? true : token;
+    }
     initializeAppCheck(app, {
       provider: new ReCaptchaEnterpriseProvider(env.VITE_APP_CHECK_SITE_KEY),
       isTokenAutoRefreshEnabled: true,
