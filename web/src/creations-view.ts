@@ -3,19 +3,12 @@
  * document listener (`watchCreation`) on each creation submitted from this page, so its
  * progress shows at once whatever the query's latency.
  */
-import {
-  collection,
-  limit,
-  onSnapshot,
-  orderBy,
-  query,
-  where,
-  type Firestore,
-} from "firebase/firestore";
+import type { Firestore } from "firebase/firestore";
 import type { Functions } from "firebase/functions";
 import { watchCreation, type CreationData, type CreationSnapshot } from "../../client";
-import { fill, h } from "./dom";
+import { fill, h, panel } from "./dom";
 import { CreationCard } from "./creation-card";
+import { listen, myCreations } from "./reads";
 import type { View } from "./view";
 
 export interface CreationsView extends View {
@@ -43,34 +36,15 @@ export function creationsView(db: Firestore, functions: Functions, uid: string):
     empty.hidden = ordered.length > 0;
   }
 
-  const stopQuery = onSnapshot(
-    query(
-      collection(db, "creations"),
-      where("userId", "==", uid),
-      orderBy("createdAt", "desc"),
-      limit(30),
-    ),
-    (snap) => {
-      for (const change of snap.docChanges()) {
-        if (change.type === "removed") cards.delete(change.doc.id);
-        else upsert({ id: change.doc.id, ...(change.doc.data() as CreationData) });
-      }
-      problem.textContent = "";
-      render();
-    },
-    (err) => {
-      problem.textContent = `Your videos cannot be listed right now (${err.message}).`;
-    },
-  );
+  const stopQuery = listen(myCreations(db, uid), problem, "Your videos", (snap) => {
+    for (const change of snap.docChanges()) {
+      if (change.type === "removed") cards.delete(change.doc.id);
+      else upsert({ id: change.doc.id, ...(change.doc.data() as CreationData) });
+    }
+    render();
+  });
 
-  const el = h(
-    "section",
-    { class: "panel", "aria-labelledby": "mine-title" },
-    h("h2", { id: "mine-title" }, "My videos"),
-    problem,
-    empty,
-    list,
-  );
+  const el = panel("mine", "My videos", problem, empty, list);
   return {
     el,
     follow(creationId) {

@@ -25,3 +25,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function fill(el: Element, ...children: Child[]): void {
   el.replaceChildren(...children.filter((c): c is Node | string => !!c));
 }
+
+/** A titled section of the page (its heading names it for assistive technology and tests). */
+export function panel(id: string, title: string, ...children: Child[]): HTMLElement {
+  return h(
+    "section",
+    { class: "panel", "aria-labelledby": `${id}-title` },
+    h("h2", { id: `${id}-title` }, title),
+    ...children,
+  );
+}

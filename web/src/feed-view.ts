@@ -1,17 +1,10 @@
 /** The public feed: `creations where status == "published"`, newest first, live. */
-import {
-  collection,
-  limit,
-  onSnapshot,
-  orderBy,
-  query,
-  where,
-  type Firestore,
-} from "firebase/firestore";
+import type { Firestore } from "firebase/firestore";
 import type { CreationData } from "../../client";
-import { fill, h } from "./dom";
+import { fill, h, panel } from "./dom";
 import { dateTimeText, millisOf } from "./format";
 import { aspectClass, videoPlayer } from "./media";
+import { listen, publishedFeed } from "./reads";
 import type { View } from "./view";
 
 type Published = CreationData & { publishedAt?: unknown };
@@ -23,44 +16,25 @@ export function feedView(db: Firestore, uid: string): View {
   // Players are kept by id so a new snapshot does not restart the videos already shown.
   const items = new Map<string, { el: HTMLElement; url: string }>();
 
-  const stop = onSnapshot(
-    query(
-      collection(db, "creations"),
-      where("status", "==", "published"),
-      orderBy("publishedAt", "desc"),
-      limit(12),
-    ),
-    (snap) => {
-      problem.textContent = "";
-      const shown = new Set<string>();
-      const els = snap.docs.flatMap((doc) => {
-        const c = doc.data() as Published;
-        if (!c.mediaUrl) return [];
-        shown.add(doc.id);
-        let item = items.get(doc.id);
-        if (!item || item.url !== c.mediaUrl) {
-          item = { el: feedItem(doc.id, c, c.userId === uid), url: c.mediaUrl };
-          items.set(doc.id, item);
-        }
-        return [item.el];
-      });
-      for (const id of items.keys()) if (!shown.has(id)) items.delete(id);
-      fill(list, ...els);
-      empty.hidden = els.length > 0;
-    },
-    (err) => {
-      problem.textContent = `The feed cannot be shown right now (${err.message}).`;
-    },
-  );
+  const stop = listen(publishedFeed(db), problem, "The feed", (snap) => {
+    const shown = new Set<string>();
+    const els = snap.docs.flatMap((doc) => {
+      const c = doc.data() as Published;
+      if (!c.mediaUrl) return [];
+      shown.add(doc.id);
+      let item = items.get(doc.id);
+      if (!item || item.url !== c.mediaUrl) {
+        item = { el: feedItem(doc.id, c, c.userId === uid), url: c.mediaUrl };
+        items.set(doc.id, item);
+      }
+      return [item.el];
+    });
+    for (const id of items.keys()) if (!shown.has(id)) items.delete(id);
+    fill(list, ...els);
+    empty.hidden = els.length > 0;
+  });
   return {
-    el: h(
-      "section",
-      { class: "panel", "aria-labelledby": "feed-title" },
-      h("h2", { id: "feed-title" }, "Public feed"),
-      problem,
-      empty,
-      list,
-    ),
+    el: panel("feed", "Public feed", problem, empty, list),
     stop,
   };
 }

@@ -12,27 +12,19 @@ import {
   isTooManyActiveJobs,
   isUnauthenticated,
   isWrongState,
+  type GenerateVideoInput,
 } from "../../client";
 
-/** Form fields of generateVideo, plus the places a refusal about the whole request goes. */
-export type Slot =
-  | "prompt"
-  | "negativePrompt"
-  | "aspectRatio"
-  | "duration"
-  | "resolution"
-  | "generateAudio"
-  | "seed"
-  | "requestId"
-  | "cost"
-  | "form";
+/** Fields of generateVideo, plus the places a refusal about the whole request goes. */
+export type Slot = keyof GenerateVideoInput | "cost" | "form";
 
 export interface Refusal {
   slot: Slot;
   text: string;
 }
 
-const FIELD_MESSAGES: Record<Exclude<Slot, "cost" | "form">, string> = {
+/** One per contract field: a field added to the contract fails to compile here until worded. */
+const FIELD_MESSAGES: Record<keyof GenerateVideoInput, string> = {
   prompt: "Describe the video in 1 to 2000 characters of plain text.",
   negativePrompt: "Leave it empty, or write at most 1000 characters of plain text.",
   aspectRatio: "Choose 9:16 (portrait) or 16:9 (landscape).",

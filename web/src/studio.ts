@@ -3,7 +3,7 @@
  * the ledger and the public feed. Every listener stops on sign-out.
  */
 import { signOut, type User } from "firebase/auth";
-import { doc, onSnapshot } from "firebase/firestore";
+import { onSnapshot } from "firebase/firestore";
 import { h } from "./dom";
 import { creationsView } from "./creations-view";
 import { feedView } from "./feed-view";
@@ -11,6 +11,7 @@ import type { Sdk } from "./firebase";
 import { generateForm } from "./generate-form";
 import { ledgerView } from "./ledger-view";
 import { tokens } from "./messages";
+import { userDoc } from "./reads";
 import type { View } from "./view";
 
 export function studioView(sdk: Sdk, user: User): View {
@@ -26,7 +27,7 @@ export function studioView(sdk: Sdk, user: User): View {
 
   // The welcome grant arrives a moment after sign-up (an Auth trigger writes users/{uid}).
   const stopBalance = onSnapshot(
-    doc(sdk.db, "users", user.uid),
+    userDoc(sdk.db, user.uid),
     (snap) => {
       const value: unknown = snap.get("tokenBalance");
       const known = typeof value === "number" ? value : undefined;
