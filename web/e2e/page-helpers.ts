@@ -8,6 +8,9 @@ export class PageProblems {
 
   constructor(page: Page) {
     page.on("pageerror", (err) => this.pageErrors.push(err.message));
+    page.on("requestfailed", (request) =>
+      this.console.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+    );
     page.on("console", (msg) => {
       if (msg.type() === "error" || msg.type() === "warning") this.console.push(msg.text());
     });

@@ -106,7 +106,7 @@ export class CreationCard {
     if (c.status === "draft")
       buttons.push(this.button("Publish", () => publishCreation(this.functions, id)));
     if (c.status === "pending")
-      buttons.push(this.button("Cancel", () => cancelCreation(this.functions, id)));
+      buttons.push(this.button("Cancel", () => cancelCreation(this.functions, id), "secondary"));
     if (c.status !== "pending" && c.status !== "processing")
       buttons.push(this.button("Delete", () => deleteCreation(this.functions, id), "danger"));
     const now = Array.from(this.actions.children, (b) => b.textContent).join();
