@@ -216,8 +216,8 @@ export function webChannelDoor(core: Core): WebChannelDoor {
     const q = url.searchParams;
     const sid = q.get("SID");
     const type = q.get("TYPE");
-    const body = req.method === "POST" ? await readBody(req) : (req.resume(), "");
-    const form = new URLSearchParams(body);
+    if (req.method !== "POST") req.resume();
+    const form = new URLSearchParams(req.method === "POST" ? await readBody(req) : "");
     const session = sid ? sessions.get(sid) : undefined;
 
     if (type === "terminate") {

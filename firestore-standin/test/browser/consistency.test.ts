@@ -2,7 +2,7 @@
 // race firebase-admin transactions (gRPC) on one counter: no update may be lost.
 import { expect } from "chai";
 
-import { adminDb, BrowserRig, inPage } from "./harness";
+import { BrowserRig, inPage, withStandin } from "./harness";
 
 describe("Firestore stand-in in a browser: consistency", function () {
   this.timeout(90_000);
@@ -10,23 +10,21 @@ describe("Firestore stand-in in a browser: consistency", function () {
   before(() => rig.start());
   after(() => rig.stop());
 
-  it("browser writes raced against Admin transactions stay serializable", async () => {
-    const standin = await rig.standin();
-    const admin = adminDb(standin.port);
-    try {
-      const page = await rig.page(standin.port);
-      const ref = admin.db.doc("counters/c");
+  it("browser writes raced against Admin transactions stay serializable", () =>
+    withStandin(rig, "default", async ({ page, admin }) => {
+      const ref = admin.doc("counters/c");
       await ref.set({ n: 0 });
       const ROUNDS = 5;
       const adminAddOne = (): Promise<string> =>
-        admin.db
+        admin
           .runTransaction(async (tx) => {
             const snap = await tx.get(ref);
             tx.update(ref, { n: (snap.get("n") as number) + 1 });
           })
           .then(
             () => "ok",
-            (err: { code?: unknown; message?: string }) => String(err.code) + " " + err.message,
+            (err: { code?: unknown; message?: string }) =>
+              `${String(err.code)} ${err.message ?? ""}`,
           );
       const outcomes = await Promise.all(
         Array.from({ length: ROUNDS }, () => [
@@ -40,10 +38,5 @@ describe("Firestore stand-in in a browser: consistency", function () {
       expect((await ref.get()).get("n")).to.equal(succeeded);
       // Plain increments and Admin transactions never give up under this contention.
       expect(outcomes.filter((o, i) => i % 3 !== 2 && o !== "ok")).to.deep.equal([]);
-      await page.context().close();
-    } finally {
-      await admin.close();
-      await standin.stop();
-    }
-  });
+    }));
 });

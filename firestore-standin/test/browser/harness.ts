@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 
 import { launchBrowser } from "../../../stack/browser";
 import { startStandin, type RunningStandin } from "../../src/index";
-import { adminApp, adminFirestore, PROJECT_ID } from "../helpers";
+import { adminDbAt, PROJECT_ID, type AdminDb } from "../helpers";
 import type { PageApi, Seen } from "./page-entry";
 
 export type { Seen };
@@ -167,25 +167,26 @@ export async function waitForSeen(
   }
 }
 
-/**
- * firebase-admin (gRPC) on the stand-in at `port`. FIRESTORE_EMULATOR_HOST would override the
- * host setting, so it is pointed at this stand-in just while the settings are applied.
- */
-export function adminDb(port: number): { db: AdminDb; close(): Promise<void> } {
-  const app = adminApp.initializeApp(
-    { projectId: PROJECT_ID },
-    `browser-rig-${port}-${Date.now()}`,
-  );
-  const db = adminFirestore.getFirestore(app);
-  const saved = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
-  try {
-    db.settings({});
-  } finally {
-    if (saved === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
-    else process.env.FIRESTORE_EMULATOR_HOST = saved;
-  }
-  return { db, close: () => adminApp.deleteApp(app) };
-}
+/** firebase-admin (gRPC) on the stand-in at `port`. */
+export const adminDb = (port: number) => adminDbAt(port);
 
-export type AdminDb = ReturnType<typeof adminFirestore.getFirestore>;
+/**
+ * Runs `fn` with a fresh stand-in, firebase-admin on it, and a page connected with `transport`;
+ * everything is torn down afterwards.
+ */
+export async function withStandin(
+  rig: BrowserRig,
+  transport: TransportName,
+  fn: (env: { page: Page; admin: AdminDb; port: number }) => Promise<void>,
+): Promise<void> {
+  const standin = await rig.standin();
+  const admin = adminDb(standin.port);
+  try {
+    const page = await rig.page(standin.port, transport);
+    await fn({ page, admin: admin.db, port: standin.port });
+    await page.context().close();
+  } finally {
+    await admin.close();
+    await standin.stop();
+  }
+}
