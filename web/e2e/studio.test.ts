@@ -81,25 +81,35 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
   });
 
   let welcome = 0;
-  it("signs a new user up and shows the welcome balance, live", async () => {
+  it("signs a new user up, verifies the address and shows the welcome balance, live", async () => {
     await page.getByLabel("Email").fill(`studio-${Date.now()}@phoenix.test`);
     await page.getByLabel("Password").fill("password-123");
     await screenshot("sign-up");
     await page.getByRole("button", { name: "Create account" }).click();
-    await balance()
-      .and(page.locator("[data-value]:not([data-value=''])"))
+    // Email accounts get the welcome grant once their address is verified.
+    const banner = page.getByTestId("welcome");
+    await banner
+      .getByText("Verify your email address")
       .waitFor({ timeout: STEP_MS })
       .catch((err: Error) => {
         throw new Error(
           problems.firestoreUnreachable
             ? "the page's Firestore listeners got no snapshot from the server: the Firestore " +
                 "stand-in must serve the browser SDK's WebChannel (Listen) door on 127.0.0.1:8080"
-            : `no welcome balance shown: ${err.message}`,
+            : `no welcome banner shown: ${err.message}`,
         );
       });
+    expect(await balance().getAttribute("data-value")).to.equal("0");
+    await screenshot("verify-email");
+    // The local stand-in for opening the mail: the Auth emulator's inbox.
+    await banner.getByRole("button", { name: "Verify with the Auth emulator" }).click();
+    await balance()
+      .and(page.locator("[data-value]:not([data-value='0'])"))
+      .waitFor({ timeout: STEP_MS });
     welcome = await balanceValue();
     expect(welcome).to.be.greaterThan(0);
     expect(await balance().textContent()).to.equal(`${welcome} tokens`);
+    await banner.waitFor({ state: "hidden", timeout: STEP_MS });
     // The ledger explains the balance: one grant of the same amount.
     const grant = page.getByTestId("ledger").locator('tr[data-type="grant"]');
     await grant.waitFor({ timeout: STEP_MS });

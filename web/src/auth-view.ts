@@ -1,6 +1,7 @@
 /** Sign up or sign in with email and password (the Auth emulator locally). */
 import {
   createUserWithEmailAndPassword,
+  sendEmailVerification,
   signInWithEmailAndPassword,
   type Auth,
 } from "firebase/auth";
@@ -46,7 +47,10 @@ export function authView(auth: Auth): View {
     error.textContent = "";
     signUp.disabled = signIn.disabled = true;
     const attempt = creating
-      ? createUserWithEmailAndPassword(auth, email.value.trim(), password.value)
+      ? createUserWithEmailAndPassword(auth, email.value.trim(), password.value).then(
+          // The welcome grant waits for a verified address: send the link at once.
+          ({ user }) => sendEmailVerification(user),
+        )
       : signInWithEmailAndPassword(auth, email.value.trim(), password.value);
     // On success the auth state listener replaces this view.
     attempt

@@ -1,15 +1,13 @@
-/** The public feed: `creations where status == "published"`, newest first, live. */
+/** The public feed: `publicCreations` (what everyone may see of a published video), newest first, live. */
 import type { Firestore } from "firebase/firestore";
-import type { CreationData } from "../../client";
+import type { PublicCreation } from "../../client";
 import { fill, h, panel } from "./dom";
 import { dateTimeText, millisOf } from "./format";
 import { aspectClass, videoPlayer } from "./media";
 import { listen, publishedFeed } from "./reads";
 import type { View } from "./view";
 
-type Published = CreationData & { publishedAt?: unknown };
-
-export function feedView(db: Firestore, uid: string): View {
+export function feedView(db: Firestore): View {
   const list = h("div", { class: "cards feed", "data-testid": "feed" });
   const empty = h("p", { class: "muted" }, "No published videos yet.");
   const problem = h("p", { class: "error", role: "alert" });
@@ -18,32 +16,29 @@ export function feedView(db: Firestore, uid: string): View {
 
   const stop = listen(publishedFeed(db), problem, "The feed", (snap) => {
     const shown = new Set<string>();
-    const els = snap.docs.flatMap((doc) => {
-      const c = doc.data() as Published;
-      if (!c.mediaUrl) return [];
+    const els = snap.docs.map((doc) => {
+      const c = doc.data() as PublicCreation;
       shown.add(doc.id);
       let item = items.get(doc.id);
       if (!item || item.url !== c.mediaUrl) {
-        item = { el: feedItem(doc.id, c, c.userId === uid), url: c.mediaUrl };
+        item = { el: feedItem(doc.id, c), url: c.mediaUrl };
         items.set(doc.id, item);
       }
-      return [item.el];
+      return item.el;
     });
     for (const id of items.keys()) if (!shown.has(id)) items.delete(id);
     fill(list, ...els);
     empty.hidden = els.length > 0;
   });
-  return {
-    el: panel("feed", "Public feed", problem, empty, list),
-    stop,
-  };
+  return { el: panel("feed", "Public feed", problem, empty, list), stop };
 }
 
-function feedItem(id: string, c: Published, mine: boolean): HTMLElement {
+function feedItem(id: string, c: PublicCreation): HTMLElement {
+  const by = c.creatorName ? ` · by ${c.creatorName}` : "";
   return h(
     "article",
     { class: "card creation", "data-creation-id": id },
-    h("div", { class: `media ${aspectClass(c.aspectRatio)}` }, videoPlayer(c.mediaUrl!)),
+    h("div", { class: `media ${aspectClass(c.aspectRatio)}` }, videoPlayer(c.mediaUrl)),
     h(
       "div",
       { class: "body" },
@@ -51,8 +46,7 @@ function feedItem(id: string, c: Published, mine: boolean): HTMLElement {
       h(
         "p",
         { class: "muted small" },
-        `${c.duration} s · ${dateTimeText(millisOf(c.publishedAt))}`,
-        mine ? " · yours" : "",
+        `${c.duration} s · ${dateTimeText(millisOf(c.publishedAt))}${by}`,
       ),
     ),
   );

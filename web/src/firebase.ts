@@ -15,6 +15,8 @@ export interface Sdk {
   functions: Functions;
   /** True when talking to the local emulators. */
   local: boolean;
+  /** Locally: the Auth emulator's list of the mails it would have sent (verification links). */
+  emulatorInbox?: string;
 }
 
 /** Defined only when web/server.ts serves the app next to the local stack. */
@@ -60,5 +62,8 @@ export async function connect(env: ImportMetaEnv = import.meta.env): Promise<Sdk
     connectFirestoreEmulator(db, host, ports.firestore);
     connectFunctionsEmulator(functions, host, ports.functions);
   }
-  return { app, auth, db, functions, local };
+  const emulatorInbox = localStack
+    ? `http://${localStack.host}:${localStack.ports.auth}/emulator/v1/projects/${projectId}/oobCodes`
+    : undefined;
+  return { app, auth, db, functions, local, emulatorInbox: local ? emulatorInbox : undefined };
 }

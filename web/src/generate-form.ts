@@ -8,6 +8,7 @@ import {
   DURATIONS,
   RESOLUTIONS,
   generateVideo,
+  newRequestId,
   type GenerateVideoInput,
   type GenerateVideoResult,
 } from "../../client";
@@ -15,7 +16,7 @@ import type { Functions } from "firebase/functions";
 import { h } from "./dom";
 import { submitRefusals, tokens, type Slot } from "./messages";
 import { priceOf } from "./pricing";
-import { randomId, type View } from "./view";
+import type { View } from "./view";
 
 export interface GenerateForm extends View {
   setBalance(balance: number | undefined): void;
@@ -58,7 +59,7 @@ export function generateForm(
   onQueued: (result: GenerateVideoResult) => void,
 ): GenerateForm {
   let balance: number | undefined;
-  let requestId = randomId();
+  let requestId = newRequestId();
 
   const prompt = h("textarea", {
     id: "prompt",
@@ -168,7 +169,7 @@ export function generateForm(
 
   form.addEventListener("input", () => {
     // Changed settings are a new request; an unchanged resubmission reuses the id.
-    requestId = randomId();
+    requestId = newRequestId();
     requestIdOut.textContent = requestId;
     showCost();
   });
@@ -181,7 +182,7 @@ export function generateForm(
     generateVideo(functions, readInput())
       .then((result) => {
         notice.textContent = `Queued: ${tokens(result.cost)} charged, ${tokens(result.balance)} left.`;
-        requestId = randomId();
+        requestId = newRequestId();
         requestIdOut.textContent = requestId;
         onQueued(result);
       })

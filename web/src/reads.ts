@@ -1,6 +1,6 @@
 /**
  * Every Firestore read of the app, in one place: exactly the reads `firestore.rules` allows a
- * client (its own user document, its own creations and ledger, published creations). Each
+ * client (its own user document, its own creations and ledger, the public feed). Each
  * listener's failure is shown in the page, never thrown.
  */
 import {
@@ -34,13 +34,9 @@ export const myLedger = (db: Firestore, uid: string) =>
     limit(50),
   );
 
+/** Published creations as everyone sees them (`publicCreations`: no internal fields). */
 export const publishedFeed = (db: Firestore) =>
-  query(
-    collection(db, "creations"),
-    where("status", "==", "published"),
-    orderBy("publishedAt", "desc"),
-    limit(12),
-  );
+  query(collection(db, "publicCreations"), orderBy("publishedAt", "desc"), limit(12));
 
 /** `onSnapshot` on a query; `problem` says what cannot be shown while the listener fails. */
 export function listen(

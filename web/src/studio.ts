@@ -13,6 +13,7 @@ import { ledgerView } from "./ledger-view";
 import { tokens } from "./messages";
 import { userDoc } from "./reads";
 import type { View } from "./view";
+import { welcomeBanner } from "./welcome-banner";
 
 export function studioView(sdk: Sdk, user: User): View {
   const balance = h(
@@ -23,7 +24,8 @@ export function studioView(sdk: Sdk, user: User): View {
   const mine = creationsView(sdk.db, sdk.functions, user.uid);
   const form = generateForm(sdk.functions, (queued) => mine.follow(queued.creationId));
   const ledger = ledgerView(sdk.db, user.uid);
-  const feed = feedView(sdk.db, user.uid);
+  const feed = feedView(sdk.db);
+  const welcome = welcomeBanner(sdk, user);
 
   // The welcome grant arrives a moment after sign-up (an Auth trigger writes users/{uid}).
   const stopBalance = onSnapshot(
@@ -34,6 +36,8 @@ export function studioView(sdk: Sdk, user: User): View {
       balance.textContent = known === undefined ? "setting up your account…" : tokens(known);
       balance.dataset.value = known === undefined ? "" : String(known);
       form.setBalance(known);
+      const status: unknown = snap.get("welcomeStatus");
+      welcome.setStatus(typeof status === "string" ? status : undefined);
     },
     (err) => {
       balance.textContent = `balance unavailable (${err.message})`;
@@ -58,6 +62,7 @@ export function studioView(sdk: Sdk, user: User): View {
     h(
       "main",
       { class: "grid" },
+      welcome.el,
       h("div", { class: "column" }, form.el, mine.el),
       h("div", { class: "column" }, feed.el, ledger.el),
     ),
