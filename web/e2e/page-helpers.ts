@@ -1,5 +1,6 @@
 // What the browser tier reads from the page besides plain DOM queries.
 import type { Locator, Page } from "playwright-core";
+import { HOST, PORTS, PROJECT_ID } from "../../stack/config";
 
 /** Uncaught errors and SDK warnings of the page, to explain a failed wait. */
 export class PageProblems {
@@ -93,4 +94,15 @@ export function videoState(video: Locator): Promise<VideoState> {
     height: v.videoHeight,
     error: v.error ? `${v.error.code} ${v.error.message}` : null,
   }));
+}
+
+/** The verification link the Auth emulator "mailed" to `email` (its inbox is a REST endpoint). */
+export async function verificationLink(email: string): Promise<string> {
+  const inbox = `http://${HOST}:${PORTS.auth}/emulator/v1/projects/${PROJECT_ID}/oobCodes`;
+  const { oobCodes = [] } = (await (await fetch(inbox)).json()) as {
+    oobCodes?: { email: string; requestType: string; oobLink: string }[];
+  };
+  const mail = oobCodes.findLast((c) => c.email === email && c.requestType === "VERIFY_EMAIL");
+  if (!mail) throw new Error(`no verification mail for ${email} in the Auth emulator`);
+  return mail.oobLink;
 }

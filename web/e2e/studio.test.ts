@@ -9,7 +9,13 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { launchBrowser } from "../../stack/browser";
 import { REPO_ROOT } from "../../stack/config";
 import { startStudio, type StudioServer } from "../server";
-import { PageProblems, recordCardStates, videoState, type CardState } from "./page-helpers";
+import {
+  PageProblems,
+  recordCardStates,
+  verificationLink,
+  videoState,
+  type CardState,
+} from "./page-helpers";
 
 const SHOTS = path.join(REPO_ROOT, "out", "studio");
 /** Bounds for one step on a loaded 2-core machine; the usual time is a few seconds. */
@@ -82,7 +88,8 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
 
   let welcome = 0;
   it("signs a new user up, verifies the address and shows the welcome balance, live", async () => {
-    await page.getByLabel("Email").fill(`studio-${Date.now()}@phoenix.test`);
+    const email = `studio-${Date.now()}@phoenix.test`;
+    await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("password-123");
     await screenshot("sign-up");
     await page.getByRole("button", { name: "Create account" }).click();
@@ -101,8 +108,12 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
       });
     expect(await balance().getAttribute("data-value")).to.equal("0");
     await screenshot("verify-email");
-    // The local stand-in for opening the mail: the Auth emulator's inbox.
-    await banner.getByRole("button", { name: "Verify with the Auth emulator" }).click();
+    // The user opens the link from the mail (the Auth emulator's inbox), then comes back.
+    const mail = await page.context().newPage();
+    await mail.goto(await verificationLink(email));
+    await mail.getByText("successfully verified").waitFor({ timeout: STEP_MS });
+    await mail.close();
+    await banner.getByRole("button", { name: "I have verified it" }).click();
     await balance()
       .and(page.locator("[data-value]:not([data-value='0'])"))
       .waitFor({ timeout: STEP_MS });
@@ -234,5 +245,22 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     const feed = await page.getByRole("region", { name: "Public feed" }).boundingBox();
     expect(feed!.x, "the feed sits beside the form").to.be.greaterThan(form!.x + form!.width);
     await screenshot("wide-screen");
+  });
+
+  it("signs out; a second account verifies through the local Auth emulator button", async () => {
+    await page.setViewportSize(PHONE);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Email").fill(`studio-2-${Date.now()}@phoenix.test`);
+    await page.getByLabel("Password").fill("password-123");
+    await page.getByRole("button", { name: "Create account" }).click();
+    const banner = page.getByTestId("welcome");
+    await banner.getByRole("button", { name: "Verify with the Auth emulator" }).click();
+    await balance()
+      .and(page.locator(`[data-value="${welcome}"]`))
+      .waitFor({ timeout: STEP_MS });
+    await banner.waitFor({ state: "hidden", timeout: STEP_MS });
+    expect(await page.getByTestId("my-creations").locator("[data-creation-id]").count()).to.equal(
+      0,
+    );
   });
 });
