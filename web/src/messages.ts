@@ -61,6 +61,12 @@ export function submitRefusals(err: unknown): Refusal[] {
       },
     ];
   }
+  if (errorCode(err) === "resource-exhausted") {
+    // The backlog is longer than the service can start in time (reason "queue-full").
+    const retry = (err as { details?: { retryAfterSeconds?: unknown } }).details?.retryAfterSeconds;
+    const when = typeof retry === "number" ? `in about ${waitText(retry)}` : "in a few minutes";
+    return [{ slot: "form", text: `Too many videos are waiting right now. Try again ${when}.` }];
+  }
   if (isIdempotencyKeyReused(err)) {
     return [
       { slot: "form", text: "This request was already sent with other settings. Submit again." },
@@ -94,6 +100,10 @@ const AUTH_MESSAGES: Record<string, string> = {
 
 export function authMessage(err: unknown): string {
   return AUTH_MESSAGES[errorCode(err) ?? ""] ?? "Signing in did not work. Try again.";
+}
+
+function waitText(seconds: number): string {
+  return seconds < 90 ? `${Math.max(1, Math.round(seconds))} s` : `${Math.round(seconds / 60)} min`;
 }
 
 export function tokens(n: number): string {

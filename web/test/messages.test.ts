@@ -43,6 +43,15 @@ describe("web: the contract's refusals as human messages", () => {
     expect(refusal.text).to.match(/Wait for one to finish/);
   });
 
+  it("says when to come back when the queue is full", () => {
+    const full = (details: unknown) =>
+      submitRefusals(callableError("resource-exhausted", details))[0];
+    expect(full({ reason: "queue-full", retryAfterSeconds: 300 }).text).to.equal(
+      "Too many videos are waiting right now. Try again in about 5 min.",
+    );
+    expect(full({ reason: "queue-full" }).text).to.match(/in a few minutes\.$/);
+  });
+
   it("names the state that refused an action, and never shows internals", () => {
     expect(
       actionMessage(
