@@ -8,6 +8,7 @@ import {
   cancelCreation,
   deleteCreation,
   getMediaUrl,
+  isEndStatus,
   publishCreation,
   type CreationSnapshot,
 } from "../../client";
@@ -64,7 +65,7 @@ export class CreationCard {
     this.el.dataset.status = c.status;
     this.prompt.textContent = c.prompt;
     this.meta.textContent = `${c.duration} s · ${c.aspectRatio} · ${c.resolution} · ${tokens(c.cost)}`;
-    const active = c.status === "pending" || c.status === "processing";
+    const active = !isEndStatus(c.status);
     this.status.textContent = active
       ? `${statusText(c.status)} · ${percent(c.progress)} %`
       : statusText(c.status) + (c.refunded ? ` · ${tokens(c.cost)} refunded` : "");
@@ -86,7 +87,7 @@ export class CreationCard {
   private showMedia(c: CreationSnapshot): void {
     const url =
       (c.status === "draft" || c.status === "published") && c.mediaUrl ? c.mediaUrl : undefined;
-    const active = c.status === "pending" || c.status === "processing";
+    const active = !isEndStatus(c.status);
     this.media.className = `media ${aspectClass(c.aspectRatio)}${url || active ? "" : " ended"}`;
     if (!url) {
       this.shownUrl = undefined;
@@ -107,7 +108,7 @@ export class CreationCard {
       buttons.push(this.button("Publish", () => publishCreation(this.functions, id)));
     if (c.status === "pending")
       buttons.push(this.button("Cancel", () => cancelCreation(this.functions, id), "secondary"));
-    if (c.status !== "pending" && c.status !== "processing")
+    if (isEndStatus(c.status))
       buttons.push(this.button("Delete", () => deleteCreation(this.functions, id), "danger"));
     const now = Array.from(this.actions.children, (b) => b.textContent).join();
     if (now !== buttons.map((b) => b.textContent).join()) fill(this.actions, ...buttons);
