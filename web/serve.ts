@@ -10,6 +10,9 @@ const say = (line: string) => console.log(line);
 let stack: DemoStack | undefined;
 let studio: StudioServer | undefined;
 let stopping: Promise<void> | undefined;
+let interrupted = false;
+/** While the stack starts, Ctrl-C aborts the start; startStack stops what it began, then main() ends. */
+let stackStarting = false;
 
 async function main(): Promise<void> {
   const abort = new AbortController();
@@ -17,7 +20,9 @@ async function main(): Promise<void> {
   // Before the stack: a taken web port should not cost a stack start.
   await assertPortsFree([{ port: STUDIO_PORT, name: "Phoenix Studio" }]);
   say("Phoenix Studio — local (Ctrl-C to stop)");
-  stack = await ensureStack(abort.signal, say);
+  stackStarting = true;
+  stack = await ensureStack(abort.signal, say).finally(() => (stackStarting = false));
+  if (interrupted) return;
   say(
     `✔ local stack ${stack.started ? "started" : "reused (already running; left running on exit)"}`,
   );
@@ -47,18 +52,32 @@ function onSignals(abort: AbortController): void {
     process.on(sig, () => {
       if (++count > 1) process.exit(130);
       say(`\n${sig}: stopping…`);
+      interrupted = true;
       abort.abort();
+      if (stackStarting) return;
       void stop().finally(() => process.exit(130));
     });
   }
 }
 
-main().catch(async (err: unknown) => {
-  // Known problems are explained in their message; anything else shows its stack.
-  const known = err instanceof StackProblem || err instanceof PortInUseError;
-  const text =
-    err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err);
-  console.error(`✖ ${text}`);
-  await stop();
-  process.exit(1);
-});
+main().then(
+  async () => {
+    // Ctrl-C during the stack's start: the start was aborted; stop whatever came up anyway.
+    if (!interrupted) return;
+    await stop();
+    process.exit(130);
+  },
+  async (err: unknown) => {
+    if (interrupted) {
+      await stop();
+      process.exit(130);
+    }
+    // Known problems are explained in their message; anything else shows its stack.
+    const known = err instanceof StackProblem || err instanceof PortInUseError;
+    const text =
+      err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err);
+    console.error(`✖ ${text}`);
+    await stop();
+    process.exit(1);
+  },
+);
