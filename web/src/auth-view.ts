@@ -33,7 +33,11 @@ export function authView(auth: Auth): View {
     "form",
     { class: "card auth", novalidate: true },
     h("h2", {}, "Welcome"),
-    h("p", { class: "muted" }, "New accounts start with free tokens to spend on videos."),
+    h(
+      "p",
+      { class: "muted" },
+      "New accounts get free tokens for their first videos once the email address is verified.",
+    ),
     h("label", { for: "email" }, "Email"),
     email,
     h("label", { for: "password" }, "Password"),
@@ -61,5 +65,8 @@ export function authView(auth: Auth): View {
         signUp.disabled = signIn.disabled = false;
       });
   });
-  return { el: h("main", { class: "narrow" }, form), stop: () => undefined };
+  return {
+    el: h("main", { class: "narrow" }, h("h1", { class: "brand" }, "Phoenix Studio"), form),
+    stop: () => undefined,
+  };
 }
