@@ -108,6 +108,11 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
       });
     expect(await balance().getAttribute("data-value")).to.equal("0");
     await screenshot("verify-email");
+    // Claiming before following the link is refused with advice; a new link can be sent.
+    await banner.getByRole("button", { name: "I have verified it" }).click();
+    await banner.getByText("Not verified yet").waitFor({ timeout: STEP_MS });
+    await banner.getByRole("button", { name: "Send the link again" }).click();
+    await banner.getByText("A new link is on its way").waitFor({ timeout: STEP_MS });
     // The user opens the link from the mail (the Auth emulator's inbox), then comes back.
     const mail = await page.context().newPage();
     await mail.goto(await verificationLink(email));
