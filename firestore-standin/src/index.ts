@@ -1,12 +1,14 @@
-// Firestore stand-in: @firestore-emulator/server's store behind a service with serializable
-// transactions, atomic commits and the official emulator's reset endpoint on the same port.
-import { FirestoreServer, FirestoreState } from "@firestore-emulator/server";
+// Firestore stand-in: our own store and query engine behind Firestore's gRPC service
+// (definition from @firestore-emulator/proto), serializable transactions, atomic commits and
+// the official emulator's reset endpoint on the same port.
+import { FirestoreServer } from "@firestore-emulator/server";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 
 import { openFrontDoor } from "./frontDoor";
 import { createHttpHandler } from "./http";
 import { LockManager } from "./locks";
 import { serviceDefinition, standinService } from "./service";
+import { DocumentStore } from "./store";
 import { TransactionRegistry } from "./transactions";
 
 export interface StandinOptions {
@@ -41,24 +43,25 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     new LockManager(),
     options.lockTimeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS,
   );
-  let state: FirestoreState;
+  let clear: () => void;
   let grpc: Server;
   if (options.raw) {
     // The raw server exactly as published (its service and store come from one bundle; the
     // store's error classes only match within it). We only take over its listening.
     const raw = new FirestoreServer();
-    state = raw.state;
+    clear = () => raw.state.clear();
     grpc = Reflect.get(raw, "server") as Server;
   } else {
-    state = new FirestoreState();
+    const store = new DocumentStore();
+    clear = () => store.clear();
     grpc = new Server();
-    grpc.addService(serviceDefinition, standinService(state, txs));
+    grpc.addService(serviceDefinition, standinService(store, txs));
   }
   const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
 
   const http = createHttpHandler(() => {
     txs.abortAll("Transaction aborted: the emulator was reset.");
-    state.clear();
+    clear();
   });
   const door = await openFrontDoor(
     options.host ?? "127.0.0.1",

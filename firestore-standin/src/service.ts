@@ -1,6 +1,7 @@
-// The Firestore gRPC service: transactional reads/commits, atomic writes, BatchWrite, the Write
-// stream (web SDK), multi-target Listen and ListCollectionIds over the raw server's store.
-// Methods not overridden here are served by the raw implementation.
+// The Firestore gRPC service over the stand-in's own store and query engine: transactional
+// reads and commits, atomic writes, BatchWrite, the Write stream (web SDK), multi-target Listen,
+// ListDocuments and ListCollectionIds, reads at a past readTime. Methods it does not serve answer
+// UNIMPLEMENTED at once.
 import { randomBytes } from "node:crypto";
 
 import type { Write } from "@firestore-emulator/proto/dist/google/firestore/v1/write";
@@ -10,31 +11,30 @@ import {
   BeginTransactionResponse,
   CommitResponse,
   ListCollectionIdsResponse,
-  ListenResponse,
+  ListDocumentsResponse,
+  PartitionQueryResponse,
+  RunAggregationQueryResponse,
   RunQueryResponse,
-  TargetChangeTargetChangeType,
   UnimplementedFirestoreService,
   WriteResponse,
   type BatchGetDocumentsRequest,
   type BatchWriteRequest,
   type BeginTransactionRequest,
   type CommitRequest,
+  type GetDocumentRequest,
   type ListCollectionIdsRequest,
+  type ListDocumentsRequest,
   type ListenRequest,
+  type ListenResponse,
+  type PartitionQueryRequest,
   type RollbackRequest,
   type RunAggregationQueryRequest,
-  type RunAggregationQueryResponse,
   type RunQueryRequest,
   type WriteRequest,
 } from "@firestore-emulator/proto/dist/google/firestore/v1/firestore";
+import { Document } from "@firestore-emulator/proto/dist/google/firestore/v1/document";
 import type { StructuredQuery } from "@firestore-emulator/proto/dist/google/firestore/v1/query";
 import { Empty } from "@firestore-emulator/proto/dist/google/protobuf/empty";
-import {
-  TimestampFromDate,
-  type FirestoreState,
-  type FirestoreStateCollection,
-} from "@firestore-emulator/server";
-import { FirestoreServiceV1Impl } from "@firestore-emulator/server/dist/server/FirestoreServiceV1Impl";
 import {
   status,
   type sendUnaryData,
@@ -42,51 +42,47 @@ import {
   type ServerErrorResponse,
   type ServerUnaryCall,
   type ServerWritableStream,
-  type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 
+import { docObject } from "./documents";
 import { GrpcError } from "./errors";
+import { ListenSession } from "./listen";
 import type { LockScope } from "./locks";
+import { aggregate } from "./query/aggregate";
+import { runQuery } from "./query/engine";
+import { fieldRef, project } from "./query/fields";
+import { databaseOf, toAggregations, toQuery } from "./query/fromProto";
+import { QueryError } from "./query/types";
+import type { Doc } from "./query/types";
+import { collectionIds, listDocuments } from "./listing";
+import type { DocumentStore } from "./store";
 import type { Transaction, TransactionRegistry } from "./transactions";
-import { applyWrites, CommitClock, writePath } from "./writes";
+import { applyWrites, millisOf, timestampOf, writePath } from "./writes";
 
 export const serviceDefinition = UnimplementedFirestoreService.definition;
 
-export function toServiceError(err: unknown): Partial<ServerErrorResponse> {
+export function toServiceError(err: unknown): Partial<ServerErrorResponse> & { code: status } {
   if (err instanceof GrpcError) return { code: err.code, details: err.message };
+  if (err instanceof QueryError) {
+    const code = err.kind === "invalid" ? status.INVALID_ARGUMENT : status.UNIMPLEMENTED;
+    return { code, details: err.message };
+  }
   const message = err instanceof Error ? err.message : String(err);
-  // The raw store throws FirestoreEmulatorError (has a numeric code) or plain Errors.
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === "number") return { code, details: message };
   return { code: status.INTERNAL, details: message };
 }
 
-/** Wraps raw handlers so a synchronous throw becomes an error status instead of a crash. */
-function guarded(name: string, handler: UntypedHandleCall): UntypedHandleCall {
-  const wrapped = (...args: unknown[]): void => {
-    try {
-      (handler as (...a: unknown[]) => void)(...args);
-    } catch (err) {
-      const [call, callback] = args;
-      const error = { ...toServiceError(err), code: status.UNIMPLEMENTED };
-      if (typeof callback === "function") (callback as sendUnaryData<unknown>)(error, null);
-      else (call as { emit(e: string, v: unknown): void }).emit("error", error);
-      console.error(`firestore-standin: ${name} failed:`, error.details);
-    }
+/** Methods the stand-in does not serve: UNIMPLEMENTED, naming the method, at once. */
+function unimplemented(name: string): UntypedServiceImplementation[string] {
+  const error = {
+    code: status.UNIMPLEMENTED,
+    details: `The Firestore stand-in does not support ${name}.`,
   };
-  return wrapped as UntypedHandleCall;
-}
-
-/** The raw handlers over our store; a synchronous throw (unimplemented method) becomes UNIMPLEMENTED. */
-export function delegatingService(state: FirestoreState): UntypedServiceImplementation {
-  const inner = new FirestoreServiceV1Impl(state);
-  const impl: UntypedServiceImplementation = {};
-  for (const name of Object.keys(serviceDefinition)) {
-    const method = inner[name];
-    if (method) impl[name] = guarded(name, method.bind(inner));
+  const method = serviceDefinition[name as keyof typeof serviceDefinition];
+  if (!method.responseStream && !method.requestStream) {
+    return (_call: unknown, callback: sendUnaryData<unknown>) => callback(error, null);
   }
-  return impl;
+  return (call: { emit(e: string, v: unknown): void }) => call.emit("error", error);
 }
 
 const docScopes = (writes: Write[]): LockScope[] =>
@@ -105,47 +101,85 @@ const txBytes = (tx: Transaction): Uint8Array => Buffer.from(tx.id, "hex");
 interface TxRequest {
   consistency_selector: string;
   transaction: Uint8Array;
-  new_transaction: { has_read_only: boolean };
+  new_transaction: {
+    has_read_only: boolean;
+    read_only: { has_read_time: boolean; read_time: { seconds: number; nanos: number } };
+  };
 }
 
 export function standinService(
-  state: FirestoreState,
+  store: DocumentStore,
   txs: TransactionRegistry,
 ): UntypedServiceImplementation {
-  const impl = delegatingService(state);
-  const clock = new CommitClock();
+  const impl: UntypedServiceImplementation = {};
+  for (const name of Object.keys(serviceDefinition)) impl[name] = unimplemented(name);
+  /** Read-only transactions read one snapshot: the time they began, or the readTime asked. */
+  const snapshotTimes = new Map<string, number>();
+
+  function beginTransaction(readOnly: boolean, readTime?: number): Transaction {
+    const tx = txs.begin(readOnly);
+    if (readOnly) snapshotTimes.set(tx.id, readTime ?? store.readTime());
+    return tx;
+  }
+
+  function endTransaction(tx: Transaction): void {
+    snapshotTimes.delete(tx.id);
+    txs.finish(tx);
+  }
 
   /** The transaction a read belongs to; `fresh` when the read began it (lazy begin). */
   function readTransaction(req: TxRequest): { tx: Transaction | null; fresh: boolean } {
-    if (req.consistency_selector === "transaction") return { tx: txs.get(req.transaction), fresh: false };
+    if (req.consistency_selector === "transaction")
+      return { tx: txs.get(req.transaction), fresh: false };
     if (req.consistency_selector === "new_transaction") {
-      return { tx: txs.begin(req.new_transaction.has_read_only), fresh: true };
+      const options = req.new_transaction;
+      const readOnly = options.has_read_only;
+      const readTime =
+        readOnly && options.read_only.has_read_time
+          ? millisOf(options.read_only.read_time)
+          : undefined;
+      return { tx: beginTransaction(readOnly, readTime), fresh: true };
     }
     return { tx: null, fresh: false };
   }
 
   /** Runs a read; a transaction that fails to get its locks (or was begun here) is ended. */
-  async function transactionalRead(req: TxRequest, scopes: LockScope[]): Promise<Transaction | null> {
+  async function transactionalRead(
+    req: TxRequest,
+    scopes: LockScope[],
+  ): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
     try {
       await txs.lock(tx, scopes);
     } catch (err) {
-      if (fresh) txs.finish(tx);
+      if (fresh) endTransaction(tx);
       else txs.abort(tx, err instanceof Error ? err.message : "Transaction aborted.");
       throw err;
     }
     return tx;
   }
 
+  /** The time a read sees: its readTime, its read-only transaction's snapshot, or now (undefined). */
+  function readAt(
+    req: TxRequest & { read_time?: { seconds: number; nanos: number } },
+    tx: Transaction | null,
+  ): number | undefined {
+    if (req.consistency_selector === "read_time" && req.read_time) return millisOf(req.read_time);
+    return tx ? snapshotTimes.get(tx.id) : undefined;
+  }
+
+  const responseTime = (at: number | undefined): { seconds: number; nanos: number } =>
+    timestampOf(at ?? store.readTime());
+
   async function commit(writes: Write[], transaction: Uint8Array): Promise<CommitResponse> {
     if (transaction.length === 0) {
-      const date = clock.next();
-      const results = await txs.withPlainLocks(docScopes(writes), () =>
-        applyWrites(state, date, writes),
-      );
+      const { time, results } = await txs.withPlainLocks(docScopes(writes), () => {
+        const t = store.nextCommitTime();
+        return { time: t, results: applyWrites(store, t, writes) };
+      });
       return CommitResponse.fromObject({
-        commit_time: TimestampFromDate(date).toObject(),
+        commit_time: timestampOf(time),
         write_results: results.map((r) => r.toObject()),
       });
     }
@@ -155,14 +189,14 @@ export function standinService(
         throw new GrpcError(status.INVALID_ARGUMENT, "Cannot write in a read-only transaction.");
       }
       await txs.lock(tx, docScopes(writes));
-      const date = clock.next();
-      const results = applyWrites(state, date, writes);
+      const time = store.nextCommitTime();
+      const results = applyWrites(store, time, writes);
       return CommitResponse.fromObject({
-        commit_time: TimestampFromDate(date).toObject(),
+        commit_time: timestampOf(time),
         write_results: results.map((r) => r.toObject()),
       });
     } finally {
-      txs.finish(tx);
+      endTransaction(tx);
     }
   }
 
@@ -170,8 +204,28 @@ export function standinService(
     call: ServerUnaryCall<BeginTransactionRequest, BeginTransactionResponse>,
     callback: sendUnaryData<BeginTransactionResponse>,
   ): void => {
-    const tx = txs.begin(call.request.has_options && call.request.options.has_read_only);
+    const { has_options, options } = call.request;
+    const readOnly = has_options && options.has_read_only;
+    const readTime =
+      readOnly && options.read_only.has_read_time
+        ? millisOf(options.read_only.read_time)
+        : undefined;
+    const tx = beginTransaction(readOnly, readTime);
     callback(null, BeginTransactionResponse.fromObject({ transaction: txBytes(tx) }));
+  };
+
+  impl.GetDocument = (
+    call: ServerUnaryCall<GetDocumentRequest, Document>,
+    callback: sendUnaryData<Document>,
+  ): void => {
+    const req = call.request;
+    const doc = store.get(req.name, req.has_read_time ? millisOf(req.read_time) : undefined);
+    if (!doc) {
+      callback({ code: status.NOT_FOUND, details: `Document not found: ${req.name}` }, null);
+      return;
+    }
+    const mask = req.has_mask ? req.mask.field_paths : undefined;
+    callback(null, Document.fromObject(docObject(masked(doc, mask))));
   };
 
   impl.BatchGetDocuments = (
@@ -184,13 +238,15 @@ export function standinService(
         if (tx && req.consistency_selector === "new_transaction") {
           call.write(BatchGetDocumentsResponse.fromObject({ transaction: txBytes(tx) }));
         }
-        const readTime = TimestampFromDate(new Date()).toObject();
+        const at = readAt(req, tx);
+        const readTime = responseTime(at);
+        const mask = req.has_mask ? req.mask.field_paths : undefined;
         for (const path of req.documents) {
-          const doc = state.getDocument(path);
+          const doc = store.get(path, at);
           call.write(
             BatchGetDocumentsResponse.fromObject(
-              doc.metadata.hasExist
-                ? { found: doc.toV1DocumentObject(), read_time: readTime }
+              doc
+                ? { found: docObject(masked(doc, mask)), read_time: readTime }
                 : { missing: path, read_time: readTime },
             ),
           );
@@ -202,11 +258,14 @@ export function standinService(
 
   impl.RunQuery = (call: ServerWritableStream<RunQueryRequest, RunQueryResponse>): void => {
     const req = call.request;
-    transactionalRead(req, queryScope(req.parent, req.structured_query))
-      .then((tx) => {
-        const docs = state.v1Query(req.parent, req.structured_query);
+    Promise.resolve()
+      .then(async () => {
+        const query = toQuery(req.parent, req.structured_query);
+        const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query));
+        const at = readAt(req, tx);
+        const docs = runQuery(store.docs(at), query);
         const base = {
-          read_time: TimestampFromDate(new Date()).toObject(),
+          read_time: responseTime(at),
           skipped_results: 0,
           ...(tx ? { transaction: txBytes(tx) } : {}),
         };
@@ -215,7 +274,7 @@ export function standinService(
           call.write(
             RunQueryResponse.fromObject({
               ...base,
-              document: doc.toV1DocumentObject(),
+              document: docObject(doc),
               done: i === docs.length - 1,
             }),
           ),
@@ -225,19 +284,41 @@ export function standinService(
       .catch((err: unknown) => call.emit("error", toServiceError(err)));
   };
 
-  const rawAggregation = impl.RunAggregationQuery;
   impl.RunAggregationQuery = (
     call: ServerWritableStream<RunAggregationQueryRequest, RunAggregationQueryResponse>,
   ): void => {
     const req = call.request;
-    const query = req.structured_aggregation_query.structured_query;
-    transactionalRead(req, queryScope(req.parent, query))
-      .then((tx) => {
-        // The raw handler echoes request.transaction back; point it at our transaction.
-        if (tx) req.transaction = txBytes(tx);
-        (rawAggregation as (c: typeof call) => void)(call);
+    Promise.resolve()
+      .then(async () => {
+        const structured = req.structured_aggregation_query.structured_query;
+        const query = toQuery(req.parent, structured);
+        const aggregations = toAggregations(req.structured_aggregation_query);
+        const tx = await transactionalRead(req, queryScope(req.parent, structured));
+        const at = readAt(req, tx);
+        const fields = aggregate(runQuery(store.docs(at), query), aggregations);
+        call.write(
+          RunAggregationQueryResponse.fromObject({
+            result: { aggregate_fields: fields },
+            read_time: responseTime(at),
+            ...(tx ? { transaction: txBytes(tx) } : {}),
+          }),
+        );
+        call.end();
       })
       .catch((err: unknown) => call.emit("error", toServiceError(err)));
+  };
+
+  // One partition (the whole query) is a valid answer for any partition count.
+  impl.PartitionQuery = (
+    call: ServerUnaryCall<PartitionQueryRequest, PartitionQueryResponse>,
+    callback: sendUnaryData<PartitionQueryResponse>,
+  ): void => {
+    try {
+      toQuery(call.request.parent, call.request.structured_query);
+      callback(null, PartitionQueryResponse.fromObject({ partitions: [] }));
+    } catch (err) {
+      callback(toServiceError(err), null);
+    }
   };
 
   impl.Commit = (
@@ -255,7 +336,7 @@ export function standinService(
     callback: sendUnaryData<Empty>,
   ): void => {
     try {
-      txs.finish(txs.get(call.request.transaction));
+      endTransaction(txs.get(call.request.transaction));
     } catch {
       // Rolling back an ended transaction is a no-op.
     }
@@ -273,7 +354,10 @@ export function standinService(
         return { result: res.write_results[0]?.toObject() ?? {}, status: { code: 0 } };
       } catch (err) {
         const e = toServiceError(err);
-        return { result: {}, status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" } };
+        return {
+          result: {},
+          status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" },
+        };
       }
     });
     Promise.all(outcomes).then((all) =>
@@ -324,50 +408,28 @@ export function standinService(
     });
   };
 
-  // One stream carries many targets (web SDK); the raw handler only served the first.
+  // One stream carries many targets (the web SDK multiplexes them).
   impl.Listen = (call: ServerDuplexStream<ListenRequest, ListenResponse>): void => {
-    const targets = new Map<number, Array<() => void>>();
     let closed = false;
-    const send = (res: ListenResponse): void => {
-      if (closed) return;
-      const ids = res.has_target_change
-        ? res.target_change.target_ids
-        : res.has_document_change
-          ? res.document_change.target_ids
-          : [];
-      // A removed target's pending notifications are dropped.
-      if (ids.length > 0 && !ids.some((id) => targets.has(id))) return;
-      call.write(res);
-    };
+    const session = new ListenSession(
+      store,
+      (res) => {
+        if (!closed) call.write(res);
+      },
+      (err) => {
+        const e = toServiceError(err);
+        return { code: e.code, message: e.details ?? "" };
+      },
+    );
     call.on("data", (req: ListenRequest) => {
-      try {
-        if (req.has_remove_target) {
-          const id = req.remove_target;
-          targets.get(id)?.forEach((off) => off());
-          targets.delete(id);
-          call.write(
-            ListenResponse.fromObject({
-              target_change: { target_change_type: TargetChangeTargetChangeType.REMOVE, target_ids: [id] },
-            }),
-          );
-          return;
-        }
-        if (req.has_add_target) {
-          const id = req.add_target.target_id;
-          targets.get(id)?.forEach((off) => off());
-          const offs: Array<() => void> = [];
-          targets.set(id, offs);
-          state.v1Listen(req, send, (off) => offs.push(off));
-        }
-      } catch (err) {
-        call.emit("error", toServiceError(err));
-      }
+      if (closed) return;
+      if (req.has_remove_target) session.remove(req.remove_target);
+      else if (req.has_add_target) session.add(req.add_target);
     });
     const close = (): void => {
       if (closed) return;
       closed = true;
-      for (const offs of targets.values()) offs.forEach((off) => off());
-      targets.clear();
+      session.close();
     };
     call.on("end", () => {
       close();
@@ -382,21 +444,53 @@ export function standinService(
     callback: sendUnaryData<ListCollectionIdsResponse>,
   ): void => {
     try {
-      const [, project, , database, , ...rest] = call.request.parent.split("/");
-      const holder =
-        rest.length === 0
-          ? state.getProject(project ?? "").getDatabase(database ?? "")
-          : state.getDocument(call.request.parent);
-      const collections = Reflect.get(holder, "collections") as Record<string, FirestoreStateCollection>;
-      const ids = Object.entries(collections)
-        .filter(([, c]) => c.hasChild())
-        .map(([id]) => id)
-        .sort();
+      const req = call.request;
+      databaseOf(req.parent);
+      const at = req.has_read_time ? millisOf(req.read_time) : undefined;
+      const ids = collectionIds(store.docs(at), req.parent);
       callback(null, ListCollectionIdsResponse.fromObject({ collection_ids: ids }));
     } catch (err) {
       callback(toServiceError(err), null);
     }
   };
 
+  impl.ListDocuments = (
+    call: ServerUnaryCall<ListDocumentsRequest, ListDocumentsResponse>,
+    callback: sendUnaryData<ListDocumentsResponse>,
+  ): void => {
+    try {
+      const req = call.request;
+      databaseOf(req.parent);
+      if (req.order_by) {
+        throw new QueryError("unimplemented", "ListDocuments with order_by is not supported.");
+      }
+      const at = req.has_read_time ? millisOf(req.read_time) : undefined;
+      const page = listDocuments(store.docs(at), {
+        parent: req.parent,
+        collectionId: req.collection_id,
+        showMissing: req.show_missing,
+        pageSize: req.page_size,
+        pageToken: req.page_token,
+      });
+      const mask = req.has_mask ? req.mask.field_paths : undefined;
+      callback(
+        null,
+        ListDocumentsResponse.fromObject({
+          documents: page.docs.map((d) =>
+            d.missing ? { name: d.name } : docObject(masked(d.doc, mask)),
+          ),
+          next_page_token: page.nextPageToken,
+        }),
+      );
+    } catch (err) {
+      callback(toServiceError(err), null);
+    }
+  };
+
   return impl;
+}
+
+/** A document with only the masked fields (a mask with no paths keeps none). */
+function masked(doc: Doc, mask: string[] | undefined): Doc {
+  return mask ? { ...doc, fields: project(doc.fields, mask.map(fieldRef)) } : doc;
 }
