@@ -269,16 +269,12 @@ export function standinService(
           skipped_results: 0,
           ...(tx ? { transaction: txBytes(tx) } : {}),
         };
-        if (docs.length === 0) call.write(RunQueryResponse.fromObject({ ...base, done: true }));
-        docs.forEach((doc, i) =>
-          call.write(
-            RunQueryResponse.fromObject({
-              ...base,
-              document: docObject(doc),
-              done: i === docs.length - 1,
-            }),
-          ),
-        );
+        // The end of the stream ends the result. (`done` would make the SDK close its side
+        // first, racing the server's end, as the official emulator never does.)
+        if (docs.length === 0) call.write(RunQueryResponse.fromObject(base));
+        for (const doc of docs) {
+          call.write(RunQueryResponse.fromObject({ ...base, document: docObject(doc) }));
+        }
         call.end();
       })
       .catch((err: unknown) => call.emit("error", toServiceError(err)));
