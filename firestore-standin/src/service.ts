@@ -48,6 +48,7 @@ import {
 import { docObject } from "./documents";
 import { GrpcError } from "./errors";
 import { ListenSession } from "./listen";
+import { topLevelFields } from "./wireFields";
 import type { LockScope } from "./locks";
 import { aggregate } from "./query/aggregate";
 import { runQuery } from "./query/engine";
@@ -60,7 +61,41 @@ import type { DocumentStore } from "./store";
 import type { Transaction, TransactionRegistry } from "./transactions";
 import { applyWrites, millisOf, timestampOf, writePath } from "./writes";
 
-export const serviceDefinition = UnimplementedFirestoreService.definition;
+const baseDefinition = UnimplementedFirestoreService.definition;
+
+/** Requests that asked for query explain (explain_options), which the stand-in does not do. */
+const explainRequests = new WeakSet<object>();
+
+/** Marks a request whose bytes carry the given field; the message class would drop it. */
+function noticing<T extends object>(
+  deserialize: (bytes: Buffer) => T,
+  field: number,
+): (bytes: Buffer) => T {
+  return (bytes) => {
+    const message = deserialize(bytes);
+    if (topLevelFields(bytes).has(field)) explainRequests.add(message);
+    return message;
+  };
+}
+
+/** Firestore's service definition; every front door (de)serializes through it. */
+export const serviceDefinition: typeof baseDefinition = {
+  ...baseDefinition,
+  RunQuery: {
+    ...baseDefinition.RunQuery,
+    requestDeserialize: noticing(baseDefinition.RunQuery.requestDeserialize, 10),
+  },
+  RunAggregationQuery: {
+    ...baseDefinition.RunAggregationQuery,
+    requestDeserialize: noticing(baseDefinition.RunAggregationQuery.requestDeserialize, 8),
+  },
+};
+
+function refuseExplain(request: object): void {
+  if (explainRequests.has(request)) {
+    throw new QueryError("unimplemented", "The Firestore stand-in does not support query explain.");
+  }
+}
 
 export function toServiceError(err: unknown): Partial<ServerErrorResponse> & { code: status } {
   if (err instanceof GrpcError) return { code: err.code, details: err.message };
@@ -260,6 +295,7 @@ export function standinService(
     const req = call.request;
     Promise.resolve()
       .then(async () => {
+        refuseExplain(req);
         const query = toQuery(req.parent, req.structured_query);
         const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query));
         const at = readAt(req, tx);
@@ -286,6 +322,7 @@ export function standinService(
     const req = call.request;
     Promise.resolve()
       .then(async () => {
+        refuseExplain(req);
         const structured = req.structured_aggregation_query.structured_query;
         const query = toQuery(req.parent, structured);
         const aggregations = toAggregations(req.structured_aggregation_query);

@@ -53,6 +53,7 @@ export function stageWrites(store: DocumentStore, time: number, writes: Write[])
       throw new GrpcError(status.INVALID_ARGUMENT, "A write must be an update or a delete.");
     }
     const path = writePath(write);
+    checkDocumentName(path);
     let s = staged.get(path);
     if (!s) {
       s = { doc: store.get(path), touched: false };
@@ -62,7 +63,8 @@ export function stageWrites(store: DocumentStore, time: number, writes: Write[])
     s.touched = true;
     if (write.has_delete) {
       s.doc = null;
-      results.push(WriteResult.fromObject({ update_time: updateTime }));
+      // Firestore gives deletes no update time (the SDKs fall back to the commit time).
+      results.push(WriteResult.fromObject({}));
       continue;
     }
     const given = plainFields(write.update.fields);
@@ -93,6 +95,23 @@ export function applyWrites(store: DocumentStore, time: number, writes: Write[])
   const commit = stageWrites(store, time, writes);
   store.apply(commit.time, commit.changes);
   return commit.results;
+}
+
+const DOCUMENT_NAME = /^projects\/[^/]+\/databases\/[^/]+\/documents((\/[^/]+){2})+$/;
+
+/** A writable document name: collection/id pairs, none of them reserved (`__…__`). */
+function checkDocumentName(path: string): void {
+  if (!DOCUMENT_NAME.test(path)) {
+    throw new GrpcError(status.INVALID_ARGUMENT, `Invalid document name: ${path}`);
+  }
+  const segments = path.split("/").slice(5);
+  const reserved = segments.find((s) => /^__.*__$/.test(s));
+  if (reserved !== undefined) {
+    throw new GrpcError(
+      status.INVALID_ARGUMENT,
+      `Resource id "${reserved}" is invalid because it is reserved: ${path}`,
+    );
+  }
 }
 
 /** Preconditions see the document as the earlier writes of this commit left it. */

@@ -44,7 +44,13 @@ function avg(values: Val[]): Val {
   return { double_value: total / values.length };
 }
 
-export function aggregate(docs: Doc[], aggregations: Aggregation[]): Record<string, Val> {
+/**
+ * Aggregations run over the documents that have every field a sum or average names (the
+ * server answers them from one index holding all those fields; the official emulator agrees).
+ */
+export function aggregate(all: Doc[], aggregations: Aggregation[]): Record<string, Val> {
+  const fields = aggregations.flatMap((a) => (a.op === "count" ? [] : [a.field]));
+  const docs = all.filter((d) => fields.every((f) => fieldValue(d, f) !== undefined));
   const out: Record<string, Val> = {};
   for (const a of aggregations) {
     if (a.op === "count") {

@@ -197,8 +197,7 @@ export function toQuery(parent: string, q: StructuredQuery): Query {
 
 export function toAggregations(q: StructuredAggregationQuery): Aggregation[] {
   if (q.aggregations.length === 0) throw invalid("An aggregation query needs an aggregation.");
-  if (q.aggregations.length > 5)
-    throw invalid("An aggregation query allows at most 5 aggregations.");
+  if (q.aggregations.length > 5) throw invalid("The maximum number of aggregations is 5.");
   const aliases = new Set<string>();
   return q.aggregations.map((a, i): Aggregation => {
     const alias = a.alias || `field_${i + 1}`;
