@@ -48,7 +48,6 @@ import {
 import { docObject } from "./documents";
 import { GrpcError } from "./errors";
 import { ListenSession } from "./listen";
-import { topLevelFields } from "./wireFields";
 import type { LockScope } from "./locks";
 import { aggregate } from "./query/aggregate";
 import { runQuery } from "./query/engine";
@@ -61,38 +60,10 @@ import type { DocumentStore } from "./store";
 import type { Transaction, TransactionRegistry } from "./transactions";
 import { applyWrites, millisOf, timestampOf, writePath } from "./writes";
 
-const baseDefinition = UnimplementedFirestoreService.definition;
+export const serviceDefinition = UnimplementedFirestoreService.definition;
 
-/** Requests that asked for query explain (explain_options), which the stand-in does not do. */
-const explainRequests = new WeakSet<object>();
-
-/** Marks a request whose bytes carry the given field; the message class would drop it. */
-function noticing<T extends object>(
-  deserialize: (bytes: Buffer) => T,
-  field: number,
-): (bytes: Buffer) => T {
-  return (bytes) => {
-    const message = deserialize(bytes);
-    if (topLevelFields(bytes).has(field)) explainRequests.add(message);
-    return message;
-  };
-}
-
-/** Firestore's service definition; every front door (de)serializes through it. */
-export const serviceDefinition: typeof baseDefinition = {
-  ...baseDefinition,
-  RunQuery: {
-    ...baseDefinition.RunQuery,
-    requestDeserialize: noticing(baseDefinition.RunQuery.requestDeserialize, 10),
-  },
-  RunAggregationQuery: {
-    ...baseDefinition.RunAggregationQuery,
-    requestDeserialize: noticing(baseDefinition.RunAggregationQuery.requestDeserialize, 8),
-  },
-};
-
-function refuseExplain(request: object): void {
-  if (explainRequests.has(request)) {
+function refuseExplain(request: { has_explain_options: boolean }): void {
+  if (request.has_explain_options) {
     throw new QueryError("unimplemented", "The Firestore stand-in does not support query explain.");
   }
 }
