@@ -99,13 +99,13 @@ export function applyWrites(store: DocumentStore, time: number, writes: Write[])
 
 const DOCUMENT_NAME = /^projects\/[^/]+\/databases\/[^/]+\/documents((\/[^/]+){2})+$/;
 
-/** A writable document name: collection/id pairs, none of them reserved (`__…__`). */
+/** A writable document name: collection/id pairs, none reserved (`__…__`, save numeric `__id7__`). */
 function checkDocumentName(path: string): void {
   if (!DOCUMENT_NAME.test(path)) {
     throw new GrpcError(status.INVALID_ARGUMENT, `Invalid document name: ${path}`);
   }
   const segments = path.split("/").slice(5);
-  const reserved = segments.find((s) => /^__.*__$/.test(s));
+  const reserved = segments.find((s) => /^__.*__$/.test(s) && !/^__id-?\d+__$/.test(s));
   if (reserved !== undefined) {
     throw new GrpcError(
       status.INVALID_ARGUMENT,

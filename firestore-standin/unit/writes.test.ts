@@ -41,6 +41,7 @@ describe("atomic writes", () => {
       Write.fromObject({ update: { name: `${DB}/${path}`, fields: {} } });
     expect(code(() => applyWrites(store, 1, [write("c/__doc__")]))).to.equal(3);
     expect(code(() => applyWrites(store, 1, [write("c")]))).to.equal(3);
+    expect(code(() => applyWrites(store, 1, [write("c/__id7__")]))).to.equal("no error");
   });
 });
 
