@@ -7,10 +7,10 @@ import {
   type Target,
 } from "@firestore-emulator/proto/dist/google/firestore/v1/firestore";
 
-import { runQuery } from "./query/engine";
+import { inScope, runQuery } from "./query/engine";
 import { toQuery } from "./query/fromProto";
 import type { Doc, Query } from "./query/types";
-import type { DocumentStore } from "./store";
+import type { DocChange, DocumentStore } from "./store";
 import { docObject } from "./documents";
 import { timestampOf } from "./writes";
 
@@ -19,6 +19,8 @@ interface ActiveTarget {
   /** The documents the client holds for this target, by name, with their update time. */
   held: Map<string, number>;
   evaluate(): Doc[];
+  /** Whether a changed document can affect this target (else the commit is skipped for it). */
+  concerns(name: string): boolean;
 }
 
 export interface ListenError {
@@ -36,16 +38,16 @@ export class ListenSession {
     /** Maps a refused target's error to a status (INVALID_ARGUMENT / UNIMPLEMENTED). */
     private readonly statusOf: (err: unknown) => ListenError,
   ) {
-    this.unsubscribe = store.subscribe((_changes, time) => this.onCommit(time));
+    this.unsubscribe = store.subscribe((changes, time) => this.onCommit(changes, time));
   }
 
   add(target: Target): void {
     const id = target.target_id;
     this.targets.delete(id);
-    let evaluate: () => Doc[];
+    let evaluator: Pick<ActiveTarget, "evaluate" | "concerns">;
     try {
-      evaluate = this.evaluator(target);
-      evaluate();
+      evaluator = this.evaluator(target);
+      evaluator.evaluate();
     } catch (err) {
       // A target the stand-in cannot serve is removed with its cause; the client fails fast.
       const { code, message } = this.statusOf(err);
@@ -60,7 +62,7 @@ export class ListenSession {
       );
       return;
     }
-    const active: ActiveTarget = { id, held: new Map(), evaluate };
+    const active: ActiveTarget = { id, held: new Map(), ...evaluator };
     this.targets.set(id, active);
     this.send(
       ListenResponse.fromObject({
@@ -96,21 +98,30 @@ export class ListenSession {
     this.targets.clear();
   }
 
-  private evaluator(target: Target): () => Doc[] {
+  private evaluator(target: Target): Pick<ActiveTarget, "evaluate" | "concerns"> {
     if (target.has_query) {
       const query: Query = toQuery(target.query.parent, target.query.structured_query);
-      return () => runQuery(this.store.docs(), query);
+      return {
+        evaluate: () => runQuery(this.store.docs(), query),
+        concerns: (name) => inScope(name, query),
+      };
     }
     if (target.has_documents) {
       const names = target.documents.documents;
-      return () => names.map((n) => this.store.get(n)).filter((d): d is Doc => d !== null);
+      return {
+        evaluate: () => names.map((n) => this.store.get(n)).filter((d): d is Doc => d !== null),
+        concerns: (name) => names.includes(name),
+      };
     }
     throw new Error("A listen target needs a query or documents.");
   }
 
-  private onCommit(time: number): void {
+  private onCommit(changes: DocChange[], time: number): void {
     let changed = false;
-    for (const target of this.targets.values()) changed = this.sync(target, time) || changed;
+    for (const target of this.targets.values()) {
+      if (!changes.some((c) => target.concerns(c.name))) continue;
+      changed = this.sync(target, time) || changed;
+    }
     if (changed) this.snapshot(time);
   }
 

@@ -51,10 +51,11 @@ import { ListenSession } from "./listen";
 import type { LockScope } from "./locks";
 import { aggregate } from "./query/aggregate";
 import { runQuery } from "./query/engine";
+import { executionStats, planSummary } from "./query/explain";
 import { fieldRef, project } from "./query/fields";
 import { databaseOf, toAggregations, toQuery } from "./query/fromProto";
 import { QueryError } from "./query/types";
-import type { Doc } from "./query/types";
+import type { Doc, Query } from "./query/types";
 import { collectionIds, listDocuments } from "./listing";
 import type { DocumentStore } from "./store";
 import type { Transaction, TransactionRegistry } from "./transactions";
@@ -62,10 +63,35 @@ import { applyWrites, millisOf, timestampOf, writePath } from "./writes";
 
 export const serviceDefinition = UnimplementedFirestoreService.definition;
 
-function refuseExplain(request: { has_explain_options: boolean }): void {
-  if (request.has_explain_options) {
-    throw new QueryError("unimplemented", "The Firestore stand-in does not support query explain.");
-  }
+interface Explainable {
+  has_explain_options: boolean;
+  explain_options: { analyze: boolean };
+}
+
+/** Runs a query, measuring it for explain: the plan, and with analyze the execution. */
+function explainedRun(
+  docs: Iterable<Doc>,
+  query: Query,
+  req: Explainable,
+  /** An aggregation returns one row, whatever it read. */
+  rows: "documents" | "aggregate",
+): {
+  docs: Doc[];
+  metrics?: { plan_summary: object; execution_stats?: object };
+  planOnly: boolean;
+} {
+  const started = process.hrtime.bigint();
+  const all = [...docs];
+  const result = runQuery(all, query);
+  if (!req.has_explain_options) return { docs: result, planOnly: false };
+  const plan_summary = planSummary(query);
+  if (!req.explain_options.analyze) return { docs: [], metrics: { plan_summary }, planOnly: true };
+  const execution_stats = executionStats({
+    resultsReturned: rows === "aggregate" ? 1 : result.length,
+    documentsScanned: all.length,
+    durationNanos: Number(process.hrtime.bigint() - started),
+  });
+  return { docs: result, metrics: { plan_summary, execution_stats }, planOnly: false };
 }
 
 export function toServiceError(err: unknown): Partial<ServerErrorResponse> & { code: status } {
@@ -266,22 +292,29 @@ export function standinService(
     const req = call.request;
     Promise.resolve()
       .then(async () => {
-        refuseExplain(req);
         const query = toQuery(req.parent, req.structured_query);
         const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query));
         const at = readAt(req, tx);
-        const docs = runQuery(store.docs(at), query);
+        const { docs, metrics, planOnly } = explainedRun(store.docs(at), query, req, "documents");
+        // A plan alone has no read time: the SDK then reports no snapshot.
         const base = {
-          read_time: responseTime(at),
+          ...(planOnly ? {} : { read_time: responseTime(at) }),
           skipped_results: 0,
           ...(tx ? { transaction: txBytes(tx) } : {}),
         };
         // The end of the stream ends the result. (`done` would make the SDK close its side
-        // first, racing the server's end, as the official emulator never does.)
-        if (docs.length === 0) call.write(RunQueryResponse.fromObject(base));
-        for (const doc of docs) {
-          call.write(RunQueryResponse.fromObject({ ...base, document: docObject(doc) }));
-        }
+        // first, racing the server's end, as the official emulator never does.) Explain
+        // metrics ride on the last response.
+        const responses =
+          docs.length === 0 ? [base] : docs.map((d) => ({ ...base, document: docObject(d) }));
+        responses.forEach((res, i) => {
+          const last = i === responses.length - 1;
+          call.write(
+            RunQueryResponse.fromObject(
+              last && metrics ? { ...res, explain_metrics: metrics } : res,
+            ),
+          );
+        });
         call.end();
       })
       .catch((err: unknown) => call.emit("error", toServiceError(err)));
@@ -293,18 +326,22 @@ export function standinService(
     const req = call.request;
     Promise.resolve()
       .then(async () => {
-        refuseExplain(req);
         const structured = req.structured_aggregation_query.structured_query;
         const query = toQuery(req.parent, structured);
         const aggregations = toAggregations(req.structured_aggregation_query);
         const tx = await transactionalRead(req, queryScope(req.parent, structured));
         const at = readAt(req, tx);
-        const fields = aggregate(runQuery(store.docs(at), query), aggregations);
+        const { docs, metrics, planOnly } = explainedRun(store.docs(at), query, req, "aggregate");
         call.write(
           RunAggregationQueryResponse.fromObject({
-            result: { aggregate_fields: fields },
-            read_time: responseTime(at),
+            ...(planOnly
+              ? {}
+              : {
+                  result: { aggregate_fields: aggregate(docs, aggregations) },
+                  read_time: responseTime(at),
+                }),
             ...(tx ? { transaction: txBytes(tx) } : {}),
+            ...(metrics ? { explain_metrics: metrics } : {}),
           }),
         );
         call.end();

@@ -12,8 +12,9 @@ export function splitName(name: string): { parent: string; collectionId: string 
   return { parent: parts.slice(0, -2).join("/"), collectionId: parts[parts.length - 2] ?? "" };
 }
 
-export function inScope(doc: Doc, q: Query): boolean {
-  const { parent, collectionId } = splitName(doc.name);
+/** Whether a document of this name belongs to the collection(s) the query reads. */
+export function inScope(name: string, q: Query): boolean {
+  const { parent, collectionId } = splitName(name);
   if (!q.allDescendants) return parent === q.parent && collectionId === q.collectionId;
   if (parent !== q.parent && !parent.startsWith(`${q.parent}/`)) return false;
   return q.collectionId === "" || collectionId === q.collectionId;
@@ -94,7 +95,7 @@ export function matchingDocs(docs: Iterable<Doc>, q: Query): Doc[] {
   const orders = normalizedOrder(q);
   const out: Doc[] = [];
   for (const doc of docs) {
-    if (!inScope(doc, q)) continue;
+    if (!inScope(doc.name, q)) continue;
     if (q.where && !matches(doc, q.where)) continue;
     if (!hasOrderFields(doc, orders)) continue;
     if (!withinBounds(doc, q, orders)) continue;
