@@ -42,6 +42,7 @@ import {
   type ServerErrorResponse,
   type ServerUnaryCall,
   type ServerWritableStream,
+  type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 
@@ -528,7 +529,23 @@ export function standinService(
     }
   };
 
+  for (const name of Object.keys(impl)) impl[name] = guarded(name, impl[name] as UntypedHandleCall);
   return impl;
+}
+
+/** A handler that throws answers with an error status instead of crashing the server. */
+function guarded(name: string, handler: UntypedHandleCall): UntypedHandleCall {
+  const wrapped = (call: unknown, callback?: unknown): void => {
+    try {
+      (handler as (c: unknown, cb?: unknown) => void)(call, callback);
+    } catch (err) {
+      const error = toServiceError(err);
+      if (error.code === status.INTERNAL) console.error(`firestore-standin: ${name} failed:`, err);
+      if (typeof callback === "function") (callback as sendUnaryData<unknown>)(error, null);
+      else (call as { emit(e: string, v: unknown): void }).emit("error", error);
+    }
+  };
+  return wrapped as UntypedHandleCall;
 }
 
 /** A document with only the masked fields (a mask with no paths keeps none). */
