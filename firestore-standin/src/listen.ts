@@ -9,7 +9,7 @@ import {
 
 import { inScope, runQuery } from "./query/engine";
 import { toQuery } from "./query/fromProto";
-import type { Doc, Query } from "./query/types";
+import { QueryError, type Doc, type Query } from "./query/types";
 import type { DocChange, DocumentStore } from "./store";
 import { docObject } from "./documents";
 import { timestampOf } from "./writes";
@@ -113,7 +113,7 @@ export class ListenSession {
         concerns: (name) => names.includes(name),
       };
     }
-    throw new Error("A listen target needs a query or documents.");
+    throw new QueryError("invalid", "A listen target needs a query or documents.");
   }
 
   private onCommit(changes: DocChange[], time: number): void {

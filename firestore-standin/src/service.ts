@@ -4,7 +4,8 @@
 // UNIMPLEMENTED at once.
 import { randomBytes } from "node:crypto";
 
-import type { Write } from "@firestore-emulator/proto/dist/google/firestore/v1/write";
+import type { Precondition } from "@firestore-emulator/proto/dist/google/firestore/v1/common";
+import { Write } from "@firestore-emulator/proto/dist/google/firestore/v1/write";
 import {
   BatchGetDocumentsResponse,
   BatchWriteResponse,
@@ -21,6 +22,8 @@ import {
   type BatchWriteRequest,
   type BeginTransactionRequest,
   type CommitRequest,
+  type CreateDocumentRequest,
+  type DeleteDocumentRequest,
   type GetDocumentRequest,
   type ListCollectionIdsRequest,
   type ListDocumentsRequest,
@@ -30,6 +33,7 @@ import {
   type RollbackRequest,
   type RunAggregationQueryRequest,
   type RunQueryRequest,
+  type UpdateDocumentRequest,
   type WriteRequest,
 } from "@firestore-emulator/proto/dist/google/firestore/v1/firestore";
 import { Document } from "@firestore-emulator/proto/dist/google/firestore/v1/document";
@@ -54,7 +58,7 @@ import { aggregate } from "./query/aggregate";
 import { runQuery } from "./query/engine";
 import { executionStats, planSummary } from "./query/explain";
 import { fieldRef, project } from "./query/fields";
-import { databaseOf, toAggregations, toQuery } from "./query/fromProto";
+import { databaseOf, plainFields, toAggregations, toQuery } from "./query/fromProto";
 import { QueryError } from "./query/types";
 import type { Doc, Query } from "./query/types";
 import { collectionIds, listDocuments } from "./listing";
@@ -261,6 +265,68 @@ export function standinService(
     callback(null, Document.fromObject(docObject(masked(doc, mask))));
   };
 
+  // The REST-style document RPCs, as single-write commits.
+  impl.CreateDocument = (
+    call: ServerUnaryCall<CreateDocumentRequest, Document>,
+    callback: sendUnaryData<Document>,
+  ): void => {
+    const req = call.request;
+    const name = `${req.parent}/${req.collection_id}/${req.document_id || autoId()}`;
+    const write = Write.fromObject({
+      update: { name, fields: req.has_document ? plainFields(req.document.fields) : {} },
+      current_document: { exists: false },
+    });
+    commit([write], new Uint8Array())
+      .then(() => written(name, req.has_mask ? req.mask.field_paths : undefined))
+      .then(
+        (doc) => callback(null, doc),
+        (err: unknown) => callback(toServiceError(err), null),
+      );
+  };
+
+  impl.UpdateDocument = (
+    call: ServerUnaryCall<UpdateDocumentRequest, Document>,
+    callback: sendUnaryData<Document>,
+  ): void => {
+    const req = call.request;
+    if (!req.has_document)
+      throw new GrpcError(status.INVALID_ARGUMENT, "UpdateDocument needs a document.");
+    const name = req.document.name;
+    const write = Write.fromObject({
+      update: { name, fields: plainFields(req.document.fields) },
+      ...(req.has_update_mask ? { update_mask: { field_paths: req.update_mask.field_paths } } : {}),
+      ...(req.has_current_document ? { current_document: precondition(req.current_document) } : {}),
+    });
+    commit([write], new Uint8Array())
+      .then(() => written(name, req.has_mask ? req.mask.field_paths : undefined))
+      .then(
+        (doc) => callback(null, doc),
+        (err: unknown) => callback(toServiceError(err), null),
+      );
+  };
+
+  impl.DeleteDocument = (
+    call: ServerUnaryCall<DeleteDocumentRequest, Empty>,
+    callback: sendUnaryData<Empty>,
+  ): void => {
+    const req = call.request;
+    const write = Write.fromObject({
+      delete: req.name,
+      ...(req.has_current_document ? { current_document: precondition(req.current_document) } : {}),
+    });
+    commit([write], new Uint8Array()).then(
+      () => callback(null, Empty.fromObject({})),
+      (err: unknown) => callback(toServiceError(err), null),
+    );
+  };
+
+  /** The document a write just stored, as a response. */
+  function written(name: string, mask: string[] | undefined): Document {
+    const doc = store.get(name);
+    if (!doc) throw new GrpcError(status.NOT_FOUND, `Document not found: ${name}`);
+    return Document.fromObject(docObject(masked(doc, mask)));
+  }
+
   impl.BatchGetDocuments = (
     call: ServerWritableStream<BatchGetDocumentsRequest, BatchGetDocumentsResponse>,
   ): void => {
@@ -327,9 +393,9 @@ export function standinService(
     const req = call.request;
     Promise.resolve()
       .then(async () => {
+        const aggregations = toAggregations(req.structured_aggregation_query);
         const structured = req.structured_aggregation_query.structured_query;
         const query = toQuery(req.parent, structured);
-        const aggregations = toAggregations(req.structured_aggregation_query);
         const tx = await transactionalRead(req, queryScope(req.parent, structured));
         const at = readAt(req, tx);
         const { docs, metrics, planOnly } = explainedRun(store.docs(at), query, req, "aggregate");
@@ -546,6 +612,24 @@ function guarded(name: string, handler: UntypedHandleCall): UntypedHandleCall {
     }
   };
   return wrapped as UntypedHandleCall;
+}
+
+/** A Precondition message as a plain object (toObject() would fill both oneof members). */
+function precondition(
+  p: Precondition,
+): { exists: boolean } | { update_time: { seconds: number; nanos: number } } {
+  if (p.has_update_time)
+    return { update_time: { seconds: p.update_time.seconds, nanos: p.update_time.nanos } };
+  return { exists: p.exists };
+}
+
+const AUTO_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A 20-character id like the SDKs' auto ids. */
+function autoId(): string {
+  return Array.from(randomBytes(20), (b) => AUTO_ID_CHARS.charAt(b % AUTO_ID_CHARS.length)).join(
+    "",
+  );
 }
 
 /** A document with only the masked fields (a mask with no paths keeps none). */

@@ -160,8 +160,9 @@ export function databaseOf(parent: string): string {
   return m[0];
 }
 
-export function toQuery(parent: string, q: StructuredQuery): Query {
+export function toQuery(parent: string, q: StructuredQuery | undefined): Query {
   const database = databaseOf(parent);
+  if (!q) throw invalid("The request has no structured query.");
   const segments = parent.slice(database.length).split("/").filter(Boolean);
   if (segments.length % 2 !== 0) throw invalid(`A query parent must be a document: ${parent}`);
   if (q.from.length !== 1) throw invalid("A query needs exactly one collection selector.");
@@ -195,7 +196,8 @@ export function toQuery(parent: string, q: StructuredQuery): Query {
   return query;
 }
 
-export function toAggregations(q: StructuredAggregationQuery): Aggregation[] {
+export function toAggregations(q: StructuredAggregationQuery | undefined): Aggregation[] {
+  if (!q) throw invalid("The request has no structured aggregation query.");
   if (q.aggregations.length === 0) throw invalid("An aggregation query needs an aggregation.");
   if (q.aggregations.length > 5) throw invalid("The maximum number of aggregations is 5.");
   const aliases = new Set<string>();
