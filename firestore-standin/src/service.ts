@@ -271,17 +271,14 @@ export function standinService(
     callback: sendUnaryData<Document>,
   ): void => {
     const req = call.request;
-    const name = `${req.parent}/${req.collection_id}/${req.document_id || autoId()}`;
     const write = Write.fromObject({
-      update: { name, fields: req.has_document ? plainFields(req.document.fields) : {} },
+      update: {
+        name: `${req.parent}/${req.collection_id}/${req.document_id || autoId()}`,
+        fields: req.has_document ? plainFields(req.document.fields) : {},
+      },
       current_document: { exists: false },
     });
-    commit([write], new Uint8Array())
-      .then(() => written(name, req.has_mask ? req.mask.field_paths : undefined))
-      .then(
-        (doc) => callback(null, doc),
-        (err: unknown) => callback(toServiceError(err), null),
-      );
+    commitOne(write, req.has_mask ? req.mask.field_paths : undefined, callback);
   };
 
   impl.UpdateDocument = (
@@ -291,18 +288,12 @@ export function standinService(
     const req = call.request;
     if (!req.has_document)
       throw new GrpcError(status.INVALID_ARGUMENT, "UpdateDocument needs a document.");
-    const name = req.document.name;
     const write = Write.fromObject({
-      update: { name, fields: plainFields(req.document.fields) },
+      update: { name: req.document.name, fields: plainFields(req.document.fields) },
       ...(req.has_update_mask ? { update_mask: { field_paths: req.update_mask.field_paths } } : {}),
       ...(req.has_current_document ? { current_document: precondition(req.current_document) } : {}),
     });
-    commit([write], new Uint8Array())
-      .then(() => written(name, req.has_mask ? req.mask.field_paths : undefined))
-      .then(
-        (doc) => callback(null, doc),
-        (err: unknown) => callback(toServiceError(err), null),
-      );
+    commitOne(write, req.has_mask ? req.mask.field_paths : undefined, callback);
   };
 
   impl.DeleteDocument = (
@@ -320,11 +311,20 @@ export function standinService(
     );
   };
 
-  /** The document a write just stored, as a response. */
-  function written(name: string, mask: string[] | undefined): Document {
-    const doc = store.get(name);
-    if (!doc) throw new GrpcError(status.NOT_FOUND, `Document not found: ${name}`);
-    return Document.fromObject(docObject(masked(doc, mask)));
+  /** Commits one write and answers with the document it stored (masked). */
+  function commitOne(
+    write: Write,
+    mask: string[] | undefined,
+    callback: sendUnaryData<Document>,
+  ): void {
+    const name = writePath(write);
+    commit([write], new Uint8Array())
+      .then(() => {
+        const doc = store.get(name);
+        if (!doc) throw new GrpcError(status.NOT_FOUND, `Document not found: ${name}`);
+        callback(null, Document.fromObject(docObject(masked(doc, mask))));
+      })
+      .catch((err: unknown) => callback(toServiceError(err), null));
   }
 
   impl.BatchGetDocuments = (
