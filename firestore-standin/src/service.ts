@@ -468,15 +468,17 @@ export function standinService(
         };
       }
     });
-    Promise.all(outcomes).then((all) =>
-      callback(
-        null,
-        BatchWriteResponse.fromObject({
-          write_results: all.map((o) => o.result),
-          status: all.map((o) => o.status),
-        }),
-      ),
-    );
+    Promise.all(outcomes)
+      .then((all) =>
+        callback(
+          null,
+          BatchWriteResponse.fromObject({
+            write_results: all.map((o) => o.result),
+            status: all.map((o) => o.status),
+          }),
+        ),
+      )
+      .catch((err: unknown) => callback(toServiceError(err), null));
   };
 
   // The web SDK's write path: a handshake, then one commit per request, in order.
@@ -595,7 +597,7 @@ export function standinService(
     }
   };
 
-  for (const name of Object.keys(impl)) impl[name] = guarded(name, impl[name] as UntypedHandleCall);
+  for (const name of Object.keys(impl)) impl[name] = guarded(name, impl[name]);
   return impl;
 }
 

@@ -3,8 +3,8 @@
 // succeed, in one step (DocumentStore.apply).
 import {
   DocumentTransformFieldTransformServerValue,
-  Write,
   WriteResult,
+  type Write,
 } from "@firestore-emulator/proto/dist/google/firestore/v1/write";
 import { status } from "@grpc/grpc-js";
 

@@ -266,7 +266,7 @@ describe("Firestore conformance: queries", function () {
           distanceResultField: "dist",
         })
         .get();
-      expect(snap.docs.map((d) => [d.id, d.get("dist")])).to.deep.equal([
+      expect(snap.docs.map((d) => [d.id, d.get("dist") as number])).to.deep.equal([
         ["a", 0],
         ["b", Math.SQRT2],
       ]);

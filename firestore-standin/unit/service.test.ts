@@ -24,7 +24,7 @@ type Unary = (
 
 function setup(): {
   store: DocumentStore;
-  unary(name: string, request: unknown): Promise<unknown>;
+  unary: (name: string, request: unknown) => Promise<unknown>;
 } {
   const store = new DocumentStore();
   const impl = standinService(store, new TransactionRegistry(new LockManager(), 1000));

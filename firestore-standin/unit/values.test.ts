@@ -28,8 +28,8 @@ describe("value order", () => {
     ];
     for (let i = 0; i + 1 < ascending.length; i++) {
       const [a, b] = [ascending[i], ascending[i + 1]];
-      expect(compareValues(a!, b!), `${JSON.stringify(a)} < ${JSON.stringify(b)}`).to.equal(-1);
-      expect(compareValues(b!, a!)).to.equal(1);
+      expect(compareValues(a, b), `${JSON.stringify(a)} < ${JSON.stringify(b)}`).to.equal(-1);
+      expect(compareValues(b, a)).to.equal(1);
     }
   });
 
