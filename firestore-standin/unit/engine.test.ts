@@ -1,7 +1,10 @@
+import { StructuredQuery } from "@firestore-emulator/proto/dist/google/firestore/v1/query";
 import { expect } from "chai";
 
 import { normalizedOrder, runQuery } from "../src/query/engine";
 import { fieldRef } from "../src/query/fields";
+import { toQuery } from "../src/query/fromProto";
+import { QueryError } from "../src/query/types";
 import { asc, DB, desc, doc, ids, int, query, ref, str, where } from "./fixtures";
 
 const docs = [
@@ -95,5 +98,22 @@ describe("query engine", () => {
       { tag: { string_value: "x" } },
       {},
     ]);
+  });
+});
+
+describe("query validation", () => {
+  it("refuses more cursor values than ordered fields, and a non-reference __name__ cursor", () => {
+    const request = (values: object[]) =>
+      StructuredQuery.fromObject({
+        from: [{ collection_id: "posts" }],
+        order_by: [{ field: { field_path: "n" }, direction: 1 }],
+        start_at: { values, before: true },
+      });
+    expect(() => toQuery(DB, request([int(1), ref("posts/a"), int(3)]))).to.throw(
+      QueryError,
+      /Too many cursor values/,
+    );
+    expect(() => toQuery(DB, request([int(1), str("a")]))).to.throw(QueryError, /__name__/);
+    expect(toQuery(DB, request([int(1), ref("posts/a")])).startAt?.values).to.have.length(2);
   });
 });

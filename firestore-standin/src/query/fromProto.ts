@@ -14,6 +14,7 @@ import {
 } from "@firestore-emulator/proto/dist/google/firestore/v1/query";
 
 import type { Aggregation } from "./aggregate";
+import { normalizedOrder } from "./engine";
 import { fieldRef } from "./fields";
 import {
   QueryError,
@@ -153,6 +154,22 @@ function toFindNearest(q: StructuredQuery): FindNearest {
   };
 }
 
+/** A cursor has at most one value per ordered field; a `__name__` value is a document reference. */
+function checkCursors(q: Query): void {
+  const orders = normalizedOrder(q);
+  for (const bound of [q.startAt, q.endAt]) {
+    if (!bound) continue;
+    if (bound.values.length > orders.length) {
+      throw invalid("Too many cursor values: a cursor has at most one value per ordered field.");
+    }
+    bound.values.forEach((v, i) => {
+      if (orders[i]?.field.path === "__name__" && v.reference_value === undefined) {
+        throw invalid("A cursor value for __name__ must be a document reference.");
+      }
+    });
+  }
+}
+
 /** The database part of a parent: `projects/p/databases/d/documents`. */
 export function databaseOf(parent: string): string {
   const m = /^projects\/[^/]+\/databases\/[^/]+\/documents/.exec(parent);
@@ -193,6 +210,7 @@ export function toQuery(parent: string, q: StructuredQuery | undefined): Query {
     ...(q.has_end_at ? { endAt: toBound(q.end_at) } : {}),
     ...(q.has_find_nearest ? { findNearest: toFindNearest(q) } : {}),
   };
+  checkCursors(query);
   return query;
 }
 
