@@ -7,7 +7,7 @@ import {
   type Target,
 } from "@firestore-emulator/proto/dist/google/firestore/v1/firestore";
 
-import { inScope, runQuery } from "./query/engine";
+import { qualifiesFor, runQuery } from "./query/engine";
 import { toQuery } from "./query/fromProto";
 import { QueryError, type Doc, type Query } from "./query/types";
 import type { DocChange, DocumentStore } from "./store";
@@ -19,8 +19,11 @@ interface ActiveTarget {
   /** The documents the client holds for this target, by name, with their update time. */
   held: Map<string, number>;
   evaluate(): Doc[];
-  /** Whether a changed document can affect this target (else the commit is skipped for it). */
-  concerns(name: string): boolean;
+  /**
+   * Whether a changed document can affect this target: it qualifies now, or the client holds
+   * it. Any other change leaves the result as it is, limits and offsets included.
+   */
+  concerns(change: DocChange): boolean;
 }
 
 export interface ListenError {
@@ -101,16 +104,17 @@ export class ListenSession {
   private evaluator(target: Target): Pick<ActiveTarget, "evaluate" | "concerns"> {
     if (target.has_query) {
       const query: Query = toQuery(target.query.parent, target.query.structured_query);
+      const qualifies = qualifiesFor(query);
       return {
         evaluate: () => runQuery(this.store.docs(), query),
-        concerns: (name) => inScope(name, query),
+        concerns: (change) => change.doc !== null && qualifies(change.doc),
       };
     }
     if (target.has_documents) {
       const names = target.documents.documents;
       return {
         evaluate: () => names.map((n) => this.store.get(n)).filter((d): d is Doc => d !== null),
-        concerns: (name) => names.includes(name),
+        concerns: (change) => names.includes(change.name),
       };
     }
     throw new QueryError("invalid", "A listen target needs a query or documents.");
@@ -119,7 +123,7 @@ export class ListenSession {
   private onCommit(changes: DocChange[], time: number): void {
     let changed = false;
     for (const target of this.targets.values()) {
-      if (!changes.some((c) => target.concerns(c.name))) continue;
+      if (!changes.some((c) => target.held.has(c.name) || target.concerns(c))) continue;
       changed = this.sync(target, time) || changed;
     }
     if (changed) this.snapshot(time);

@@ -8,8 +8,12 @@ import { compareSegments, compareValues } from "./values";
 
 /** The collection id a document belongs to and the path its collection hangs under. */
 export function splitName(name: string): { parent: string; collectionId: string } {
-  const parts = name.split("/");
-  return { parent: parts.slice(0, -2).join("/"), collectionId: parts[parts.length - 2] ?? "" };
+  const idStart = name.lastIndexOf("/");
+  const collectionStart = name.lastIndexOf("/", idStart - 1);
+  return {
+    parent: name.slice(0, Math.max(collectionStart, 0)),
+    collectionId: name.slice(collectionStart + 1, idStart),
+  };
 }
 
 /** Whether a document of this name belongs to the collection(s) the query reads. */
@@ -90,17 +94,26 @@ function withinBounds(doc: Doc, q: Query, orders: Order[]): boolean {
 const hasOrderFields = (doc: Doc, orders: Order[]): boolean =>
   orders.every((o) => fieldValue(doc, o.field) !== undefined);
 
+function qualifies(doc: Doc, q: Query, orders: Order[]): boolean {
+  return (
+    inScope(doc.name, q) &&
+    (!q.where || matches(doc, q.where)) &&
+    hasOrderFields(doc, orders) &&
+    withinBounds(doc, q, orders)
+  );
+}
+
+/** Whether a document passes the query's scope, filters and cursors (before offset/limit). */
+export function qualifiesFor(q: Query): (doc: Doc) => boolean {
+  const orders = normalizedOrder(q);
+  return (doc) => qualifies(doc, q, orders);
+}
+
 /** The matching documents, in order, before offset/limit/projection. */
 export function matchingDocs(docs: Iterable<Doc>, q: Query): Doc[] {
   const orders = normalizedOrder(q);
   const out: Doc[] = [];
-  for (const doc of docs) {
-    if (!inScope(doc.name, q)) continue;
-    if (q.where && !matches(doc, q.where)) continue;
-    if (!hasOrderFields(doc, orders)) continue;
-    if (!withinBounds(doc, q, orders)) continue;
-    out.push(doc);
-  }
+  for (const doc of docs) if (qualifies(doc, q, orders)) out.push(doc);
   return out.sort((a, b) => compareDocs(a, b, orders));
 }
 
