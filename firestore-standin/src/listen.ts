@@ -106,7 +106,7 @@ export class ListenSession {
       const query: Query = toQuery(target.query.parent, target.query.structured_query);
       const qualifies = qualifiesFor(query);
       return {
-        evaluate: () => runQuery(this.store.docs(), query),
+        evaluate: () => runQuery(this.store.candidates(query), query),
         concerns: (change) => change.doc !== null && qualifies(change.doc),
       };
     }

@@ -362,7 +362,12 @@ export function standinService(
         const query = toQuery(req.parent, req.structured_query);
         const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query));
         const at = readAt(req, tx);
-        const { docs, metrics, planOnly } = explainedRun(store.docs(at), query, req, "documents");
+        const { docs, metrics, planOnly } = explainedRun(
+          store.candidates(query, at),
+          query,
+          req,
+          "documents",
+        );
         // A plan alone has no read time: the SDK then reports no snapshot.
         const base = {
           ...(planOnly ? {} : { read_time: responseTime(at) }),
@@ -398,7 +403,12 @@ export function standinService(
         const query = toQuery(req.parent, structured);
         const tx = await transactionalRead(req, queryScope(req.parent, structured));
         const at = readAt(req, tx);
-        const { docs, metrics, planOnly } = explainedRun(store.docs(at), query, req, "aggregate");
+        const { docs, metrics, planOnly } = explainedRun(
+          store.candidates(query, at),
+          query,
+          req,
+          "aggregate",
+        );
         call.write(
           RunAggregationQueryResponse.fromObject({
             ...(planOnly

@@ -1,6 +1,6 @@
 // The stand-in's document store: the current documents plus recent versions, so reads at a
 // past readTime (and read-only transactions pinned to one) see the data as it was.
-import type { Doc } from "./query/types";
+import type { Doc, Query } from "./query/types";
 
 /** Firestore serves reads up to an hour old (without point-in-time recovery). */
 const HISTORY_MS = 60 * 60 * 1000;
@@ -20,6 +20,8 @@ export type ChangeListener = (changes: DocChange[], time: number) => void;
 
 export class DocumentStore {
   private readonly current = new Map<string, Doc>();
+  /** Current documents by the collection path they sit in (`…/documents/users/u1/posts`). */
+  private readonly byCollection = new Map<string, Map<string, Doc>>();
   private readonly history = new Map<string, Version[]>();
   private readonly listeners = new Set<ChangeListener>();
   /** The latest time handed out as a commit or read time; both only move forward. */
@@ -48,6 +50,12 @@ export class DocumentStore {
     return null;
   }
 
+  /** The documents a query may read: one collection's when it reads only that one, now. */
+  candidates(q: Query, at?: number): Iterable<Doc> {
+    if (q.allDescendants || at !== undefined) return this.docs(at);
+    return this.byCollection.get(`${q.parent}/${q.collectionId}`)?.values() ?? [];
+  }
+
   /** Every document that exists (at a past time, if given). */
   docs(at?: number): Iterable<Doc> {
     if (at === undefined) return this.current.values();
@@ -62,8 +70,17 @@ export class DocumentStore {
   /** Publishes one commit's changes at once, then tells the listeners. */
   apply(time: number, changes: DocChange[]): void {
     for (const { name, doc } of changes) {
-      if (doc) this.current.set(name, doc);
-      else this.current.delete(name);
+      const collection = name.slice(0, name.lastIndexOf("/"));
+      const members = this.byCollection.get(collection) ?? new Map<string, Doc>();
+      if (doc) {
+        this.current.set(name, doc);
+        members.set(name, doc);
+        this.byCollection.set(collection, members);
+      } else {
+        this.current.delete(name);
+        members.delete(name);
+        if (members.size === 0) this.byCollection.delete(collection);
+      }
       const versions = this.history.get(name) ?? [];
       versions.push({ time, doc });
       this.prune(versions, time);
@@ -80,6 +97,7 @@ export class DocumentStore {
   clear(): void {
     const deleted = [...this.current.keys()].map((name) => ({ name, doc: null }));
     this.current.clear();
+    this.byCollection.clear();
     this.history.clear();
     if (deleted.length > 0) {
       const time = this.nextCommitTime();

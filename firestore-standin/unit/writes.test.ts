@@ -64,3 +64,17 @@ describe("versioned store", () => {
     expect(store.nextCommitTime()).to.be.greaterThan(read);
   });
 });
+
+describe("collection index", () => {
+  it("serves a collection query only that collection's current documents", () => {
+    const store = new DocumentStore();
+    const put = (path: string): Write =>
+      Write.fromObject({ update: { name: `${DB}/${path}`, fields: {} } });
+    applyWrites(store, 1, [put("c/a"), put("c/b"), put("c/a/sub/x"), put("d/z")]);
+    applyWrites(store, 2, [Write.fromObject({ delete: `${DB}/c/b` })]);
+    const q = { parent: DB, collectionId: "c", allDescendants: false, orderBy: [], offset: 0 };
+    expect([...store.candidates(q)].map((d) => d.name)).to.deep.equal([`${DB}/c/a`]);
+    expect([...store.candidates({ ...q, allDescendants: true })]).to.have.length(3);
+    expect([...store.candidates(q, 1)]).to.have.length(4);
+  });
+});
