@@ -12,7 +12,15 @@ import { GrpcError } from "./errors";
 import { parseFieldPath } from "./fieldPath";
 import { plainFields, plainValue } from "./query/fromProto";
 import type { Doc } from "./query/types";
-import { compareValues, NULL, numberOf, typeOrder, type Fields, type Val } from "./query/values";
+import {
+  compareValues,
+  integerValue,
+  NULL,
+  numberOf,
+  typeOrder,
+  type Fields,
+  type Val,
+} from "./query/values";
 import type { DocChange, DocumentStore } from "./store";
 
 export { plainValue };
@@ -212,10 +220,12 @@ function transform(
     let value: Val;
     if (t.has_increment) {
       const bothInts = current.integer_value !== undefined && operand.integer_value !== undefined;
-      value = bothInts ? { integer_value: a + b } : { double_value: a + b };
+      value = bothInts
+        ? integerValue(BigInt(current.integer_value ?? 0) + BigInt(operand.integer_value ?? 0))
+        : { double_value: a + b };
     } else {
-      const takeOperand = t.has_maximum ? b > a : b < a;
-      value = takeOperand ? operand : current;
+      const c = compareValues(operand, current);
+      value = (t.has_maximum ? c > 0 : c < 0) ? operand : current;
     }
     return { value, result: value };
   }

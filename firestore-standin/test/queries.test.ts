@@ -98,6 +98,26 @@ describe("Firestore conformance: queries", function () {
       expect(fromListener).to.deep.equal(ids(snap));
     });
 
+    it("keeps 64-bit integers exact beyond 2^53: storage, equality, order, increment, sum", async () => {
+      const bigApp = adminApp.initializeApp({ projectId: PROJECT_ID }, `bigint-${Date.now()}`);
+      try {
+        const big = adminFirestore.getFirestore(bigApp);
+        big.settings({ useBigInt: true });
+        const c = big.collection("items");
+        const n = 2n ** 53n + 1n;
+        await c.doc("a").set({ v: n });
+        await c.doc("b").set({ v: n + 1n });
+        await c.doc("a").update({ v: FieldValue.increment(2) });
+        expect((await c.doc("a").get()).get("v")).to.equal(n + 2n);
+        expect(ids(await c.where("v", "==", n + 1n).get())).to.deep.equal(["b"]);
+        expect(ids(await c.orderBy("v", "desc").get())).to.deep.equal(["a", "b"]);
+        const total = await c.aggregate({ s: AggregateField.sum("v") }).get();
+        expect(total.data().s).to.equal(2n * n + 3n);
+      } finally {
+        await adminApp.deleteApp(bigApp);
+      }
+    });
+
     it("supports !=, not-in, in, array-contains-any, and null/NaN rules", async () => {
       await put({
         nan: { z: Number.NaN },

@@ -37,6 +37,11 @@ describe("aggregations", () => {
     });
   });
 
+  it("sums integers exactly beyond 2^53", () => {
+    const docs = [doc("c/1", { x: int(2 ** 53) }), doc("c/2", { x: int(3) })];
+    expect(aggregate(docs, [sum("x")]).s?.integer_value).to.equal("9007199254740995");
+  });
+
   it("overflows a 64-bit integer sum into a double; NaN propagates", () => {
     const big = [doc("c/1", { x: int(2 ** 62) }), doc("c/2", { x: int(2 ** 62) })];
     expect(aggregate(big, [sum("x")]).s).to.deep.equal({ double_value: 2 ** 63 });

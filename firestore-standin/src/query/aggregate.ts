@@ -3,7 +3,7 @@
 // doubles; the average of no numbers is null. Non-numeric values are ignored.
 import { fieldValue } from "./fields";
 import type { Doc, FieldRef } from "./types";
-import { NULL, type Val } from "./values";
+import { integerValue, NULL, type Val } from "./values";
 
 export type Aggregation =
   | { alias: string; op: "count"; upTo?: number }
@@ -33,7 +33,7 @@ function sum(values: Val[]): Val {
     }
     asDouble += v.integer_value !== undefined ? Number(v.integer_value) : (v.double_value ?? 0);
   }
-  return asInt !== null ? { integer_value: Number(asInt) } : { double_value: asDouble };
+  return asInt !== null ? integerValue(asInt) : { double_value: asDouble };
 }
 
 function avg(values: Val[]): Val {

@@ -46,6 +46,17 @@ const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const primitive = <T extends string | number | boolean | bigint>(a: T, b: T): number =>
   a < b ? -1 : a > b ? 1 : 0;
 
+/**
+ * An integer value, exact over the whole int64 range: the message classes type int64 as a
+ * number but read and write values beyond 2^53 as decimal strings, so those travel as strings.
+ */
+export function integerValue(n: bigint): Val {
+  const asNumber = Number(n);
+  return {
+    integer_value: Number.isSafeInteger(asNumber) ? asNumber : (n.toString() as unknown as number),
+  };
+}
+
 export function numberOf(v: Val): number | undefined {
   if (v.integer_value !== undefined) return Number(v.integer_value);
   if (v.double_value !== undefined) return v.double_value;
