@@ -55,49 +55,17 @@ import { GrpcError } from "./errors";
 import { ListenSession } from "./listen";
 import type { LockScope } from "./locks";
 import { aggregate } from "./query/aggregate";
-import { runQuery } from "./query/engine";
-import { executionStats, planSummary } from "./query/explain";
+import { runExplained } from "./query/explain";
 import { fieldRef, project } from "./query/fields";
 import { databaseOf, plainFields, toAggregations, toQuery } from "./query/fromProto";
 import { QueryError } from "./query/types";
-import type { Doc, Query } from "./query/types";
+import type { Doc } from "./query/types";
 import { collectionIds, listDocuments } from "./listing";
 import type { DocumentStore } from "./store";
 import type { Transaction, TransactionRegistry } from "./transactions";
 import { applyWrites, millisOf, timestampOf, writePath } from "./writes";
 
 export const serviceDefinition = UnimplementedFirestoreService.definition;
-
-interface Explainable {
-  has_explain_options: boolean;
-  explain_options: { analyze: boolean };
-}
-
-/** Runs a query, measuring it for explain: the plan, and with analyze the execution. */
-function explainedRun(
-  docs: Iterable<Doc>,
-  query: Query,
-  req: Explainable,
-  /** An aggregation returns one row, whatever it read. */
-  rows: "documents" | "aggregate",
-): {
-  docs: Doc[];
-  metrics?: { plan_summary: object; execution_stats?: object };
-  planOnly: boolean;
-} {
-  const started = process.hrtime.bigint();
-  const all = [...docs];
-  const result = runQuery(all, query);
-  if (!req.has_explain_options) return { docs: result, planOnly: false };
-  const plan_summary = planSummary(query);
-  if (!req.explain_options.analyze) return { docs: [], metrics: { plan_summary }, planOnly: true };
-  const execution_stats = executionStats({
-    resultsReturned: rows === "aggregate" ? 1 : result.length,
-    documentsScanned: all.length,
-    durationNanos: Number(process.hrtime.bigint() - started),
-  });
-  return { docs: result, metrics: { plan_summary, execution_stats }, planOnly: false };
-}
 
 export function toServiceError(err: unknown): Partial<ServerErrorResponse> & { code: status } {
   if (err instanceof GrpcError) return { code: err.code, details: err.message };
@@ -362,10 +330,10 @@ export function standinService(
         const query = toQuery(req.parent, req.structured_query);
         const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query));
         const at = readAt(req, tx);
-        const { docs, metrics, planOnly } = explainedRun(
+        const { docs, metrics, planOnly } = runExplained(
           store.candidates(query, at),
           query,
-          req,
+          explainOptions(req),
           "documents",
         );
         // A plan alone has no read time: the SDK then reports no snapshot.
@@ -403,10 +371,10 @@ export function standinService(
         const query = toQuery(req.parent, structured);
         const tx = await transactionalRead(req, queryScope(req.parent, structured));
         const at = readAt(req, tx);
-        const { docs, metrics, planOnly } = explainedRun(
+        const { docs, metrics, planOnly } = runExplained(
           store.candidates(query, at),
           query,
-          req,
+          explainOptions(req),
           "aggregate",
         );
         call.write(
@@ -643,6 +611,11 @@ function autoId(): string {
     "",
   );
 }
+
+const explainOptions = (req: {
+  has_explain_options: boolean;
+  explain_options: { analyze: boolean };
+}): { analyze: boolean } | undefined => (req.has_explain_options ? req.explain_options : undefined);
 
 /** A document with only the masked fields (a mask with no paths keeps none). */
 function masked(doc: Doc, mask: string[] | undefined): Doc {

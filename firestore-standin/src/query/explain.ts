@@ -1,7 +1,7 @@
 // Query explain: a plan summary naming the index the query's normalized order needs, and,
 // when the query was run (analyze), its execution statistics.
-import { normalizedOrder } from "./engine";
-import type { Query } from "./types";
+import { normalizedOrder, runQuery } from "./engine";
+import type { Doc, Query } from "./types";
 
 type StructObject = { fields: Record<string, { string_value: string }> };
 
@@ -47,4 +47,33 @@ export function executionStats(f: ExecutionFigures): {
       index_entries_scanned: String(f.documentsScanned),
     }),
   };
+}
+
+/**
+ * Runs a query, measuring it when explain is asked: a plan alone runs nothing; analyze adds
+ * the execution figures to the result.
+ */
+export function runExplained(
+  docs: Iterable<Doc>,
+  query: Query,
+  explain: { analyze: boolean } | undefined,
+  /** An aggregation returns one row, whatever it read. */
+  rows: "documents" | "aggregate",
+): {
+  docs: Doc[];
+  metrics?: { plan_summary: object; execution_stats?: object };
+  planOnly: boolean;
+} {
+  if (!explain) return { docs: runQuery(docs, query), planOnly: false };
+  const plan_summary = planSummary(query);
+  if (!explain.analyze) return { docs: [], metrics: { plan_summary }, planOnly: true };
+  const started = process.hrtime.bigint();
+  const all = [...docs];
+  const result = runQuery(all, query);
+  const execution_stats = executionStats({
+    resultsReturned: rows === "aggregate" ? 1 : result.length,
+    documentsScanned: all.length,
+    durationNanos: Number(process.hrtime.bigint() - started),
+  });
+  return { docs: result, metrics: { plan_summary, execution_stats }, planOnly: false };
 }
