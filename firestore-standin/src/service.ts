@@ -103,6 +103,13 @@ function queryScope(parent: string, query: StructuredQuery): LockScope[] {
 
 const txBytes = (tx: Transaction): Uint8Array => Buffer.from(tx.id, "hex");
 
+/** What a read needs to know about its call: whether (and when) the client cancelled it. */
+interface CancellableCall {
+  cancelled: boolean;
+  once(event: "cancelled", listener: () => void): unknown;
+  removeListener(event: "cancelled", listener: () => void): unknown;
+}
+
 interface TxRequest {
   consistency_selector: string;
   transaction: Uint8Array;
@@ -152,15 +159,24 @@ export function standinService(
   async function transactionalRead(
     req: TxRequest,
     scopes: LockScope[],
+    call: CancellableCall,
   ): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
+    // The client learns a lazily begun transaction's id only from this read's answer: if the
+    // read is cancelled before answering, nobody can ever commit or roll it back.
+    const drop = (): void => txs.abort(tx, "Transaction aborted: its first read was cancelled.");
+    if (fresh) call.once("cancelled", drop);
     try {
+      if (fresh && call.cancelled) drop();
       await txs.lock(tx, scopes);
     } catch (err) {
       if (fresh) endTransaction(tx);
       else txs.abort(tx, err instanceof Error ? err.message : "Transaction aborted.");
       throw err;
+    } finally {
+      // The answer (with the id) is written in the same tick: a later cancel is the client's own.
+      call.removeListener("cancelled", drop);
     }
     return tx;
   }
@@ -300,7 +316,7 @@ export function standinService(
   ): void => {
     const req = call.request;
     const scopes: LockScope[] = req.documents.map((path) => ({ kind: "doc", path }));
-    transactionalRead(req, scopes)
+    transactionalRead(req, scopes, call)
       .then((tx) => {
         if (tx && req.consistency_selector === "new_transaction") {
           call.write(BatchGetDocumentsResponse.fromObject({ transaction: txBytes(tx) }));
@@ -328,7 +344,7 @@ export function standinService(
     Promise.resolve()
       .then(async () => {
         const query = toQuery(req.parent, req.structured_query);
-        const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query));
+        const tx = await transactionalRead(req, queryScope(req.parent, req.structured_query), call);
         const at = readAt(req, tx);
         const { docs, metrics, planOnly } = runExplained(
           store.candidates(query, at),
@@ -369,7 +385,7 @@ export function standinService(
         const aggregations = toAggregations(req.structured_aggregation_query);
         const structured = req.structured_aggregation_query.structured_query;
         const query = toQuery(req.parent, structured);
-        const tx = await transactionalRead(req, queryScope(req.parent, structured));
+        const tx = await transactionalRead(req, queryScope(req.parent, structured), call);
         const at = readAt(req, tx);
         const { docs, metrics, planOnly } = runExplained(
           store.candidates(query, at),
