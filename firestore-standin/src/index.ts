@@ -6,6 +6,10 @@ import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { openFrontDoor } from "./frontDoor";
 import { createHttpHandler } from "./http";
 import { LockManager } from "./locks";
+import { rulesRoute } from "./rules/endpoint";
+import { loadRulesFile } from "./rules/file";
+import { withSecurityRules, writeAuthorization } from "./rules/guard";
+import { RulesRegistry } from "./rules/registry";
 import { serviceDefinition, standinService } from "./service";
 import { TransactionRegistry } from "./transactions";
 
@@ -22,6 +26,13 @@ export interface StandinOptions {
    * else 15 s.
    */
   lockTimeoutMs?: number;
+  /**
+   * Security rules file for every project, reloaded when it changes. Without it (and until
+   * rules are PUT for a project) every request is allowed, as in the official emulator.
+   */
+  rulesFile?: string;
+  /** Where rules (re)load messages go; default console.log. */
+  log?: (message: string) => void;
 }
 
 export interface RunningStandin {
@@ -41,6 +52,11 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     new LockManager(),
     options.lockTimeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS,
   );
+  const log = options.log ?? ((m: string) => console.log(`firestore-standin: ${m}`));
+  const rules = new RulesRegistry();
+  const unwatch = options.rulesFile
+    ? loadRulesFile(rules, options.rulesFile, log)
+    : () => undefined;
   let state: FirestoreState;
   let grpc: Server;
   if (options.raw) {
@@ -52,14 +68,18 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   } else {
     state = new FirestoreState();
     grpc = new Server();
-    grpc.addService(serviceDefinition, standinService(state, txs));
+    const service = standinService(state, txs, writeAuthorization(state, rules));
+    grpc.addService(serviceDefinition, withSecurityRules(service, state, rules));
   }
   const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
 
-  const http = createHttpHandler(() => {
-    txs.abortAll("Transaction aborted: the emulator was reset.");
-    state.clear();
-  });
+  const http = createHttpHandler(
+    () => {
+      txs.abortAll("Transaction aborted: the emulator was reset.");
+      state.clear();
+    },
+    rulesRoute(rules, log),
+  );
   const door = await openFrontDoor(
     options.host ?? "127.0.0.1",
     options.port,
@@ -69,6 +89,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   return {
     port: door.port,
     stop: async () => {
+      unwatch();
       txs.abortAll("The emulator is shutting down.");
       injector.destroy();
       grpc.forceShutdown();

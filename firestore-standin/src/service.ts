@@ -37,6 +37,7 @@ import {
 import { FirestoreServiceV1Impl } from "@firestore-emulator/server/dist/server/FirestoreServiceV1Impl";
 import {
   status,
+  type Metadata,
   type sendUnaryData,
   type ServerDuplexStream,
   type ServerErrorResponse,
@@ -49,7 +50,7 @@ import {
 import { GrpcError } from "./errors";
 import type { LockScope } from "./locks";
 import type { Transaction, TransactionRegistry } from "./transactions";
-import { applyWrites, CommitClock, writePath } from "./writes";
+import { applyWrites, CommitClock, writePath, type WriteAuthorizer } from "./writes";
 
 export const serviceDefinition = UnimplementedFirestoreService.definition;
 
@@ -108,16 +109,21 @@ interface TxRequest {
   new_transaction: { has_read_only: boolean };
 }
 
+/** Per-call write authorization (security rules); undefined lets every write through. */
+export type WriteAuthorization = (metadata: Metadata) => WriteAuthorizer | undefined;
+
 export function standinService(
   state: FirestoreState,
   txs: TransactionRegistry,
+  authorization: WriteAuthorization = () => undefined,
 ): UntypedServiceImplementation {
   const impl = delegatingService(state);
   const clock = new CommitClock();
 
   /** The transaction a read belongs to; `fresh` when the read began it (lazy begin). */
   function readTransaction(req: TxRequest): { tx: Transaction | null; fresh: boolean } {
-    if (req.consistency_selector === "transaction") return { tx: txs.get(req.transaction), fresh: false };
+    if (req.consistency_selector === "transaction")
+      return { tx: txs.get(req.transaction), fresh: false };
     if (req.consistency_selector === "new_transaction") {
       return { tx: txs.begin(req.new_transaction.has_read_only), fresh: true };
     }
@@ -125,7 +131,10 @@ export function standinService(
   }
 
   /** Runs a read; a transaction that fails to get its locks (or was begun here) is ended. */
-  async function transactionalRead(req: TxRequest, scopes: LockScope[]): Promise<Transaction | null> {
+  async function transactionalRead(
+    req: TxRequest,
+    scopes: LockScope[],
+  ): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
     try {
@@ -138,11 +147,15 @@ export function standinService(
     return tx;
   }
 
-  async function commit(writes: Write[], transaction: Uint8Array): Promise<CommitResponse> {
+  async function commit(
+    writes: Write[],
+    transaction: Uint8Array,
+    authorize?: WriteAuthorizer,
+  ): Promise<CommitResponse> {
     if (transaction.length === 0) {
       const date = clock.next();
       const results = await txs.withPlainLocks(docScopes(writes), () =>
-        applyWrites(state, date, writes),
+        applyWrites(state, date, writes, authorize),
       );
       return CommitResponse.fromObject({
         commit_time: TimestampFromDate(date).toObject(),
@@ -156,7 +169,7 @@ export function standinService(
       }
       await txs.lock(tx, docScopes(writes));
       const date = clock.next();
-      const results = applyWrites(state, date, writes);
+      const results = applyWrites(state, date, writes, authorize);
       return CommitResponse.fromObject({
         commit_time: TimestampFromDate(date).toObject(),
         write_results: results.map((r) => r.toObject()),
@@ -244,7 +257,7 @@ export function standinService(
     call: ServerUnaryCall<CommitRequest, CommitResponse>,
     callback: sendUnaryData<CommitResponse>,
   ): void => {
-    commit(call.request.writes, call.request.transaction).then(
+    commit(call.request.writes, call.request.transaction, authorization(call.metadata)).then(
       (res) => callback(null, res),
       (err: unknown) => callback(toServiceError(err), null),
     );
@@ -269,11 +282,14 @@ export function standinService(
   ): void => {
     const outcomes = call.request.writes.map(async (write) => {
       try {
-        const res = await commit([write], new Uint8Array());
+        const res = await commit([write], new Uint8Array(), authorization(call.metadata));
         return { result: res.write_results[0]?.toObject() ?? {}, status: { code: 0 } };
       } catch (err) {
         const e = toServiceError(err);
-        return { result: {}, status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" } };
+        return {
+          result: {},
+          status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" },
+        };
       }
     });
     Promise.all(outcomes).then((all) =>
@@ -302,7 +318,7 @@ export function standinService(
             call.write(WriteResponse.fromObject({ stream_id: streamId, stream_token: token() }));
             return;
           }
-          const res = await commit(req.writes, new Uint8Array());
+          const res = await commit(req.writes, new Uint8Array(), authorization(call.metadata));
           call.write(
             WriteResponse.fromObject({
               stream_id: streamId,
@@ -347,7 +363,10 @@ export function standinService(
           targets.delete(id);
           call.write(
             ListenResponse.fromObject({
-              target_change: { target_change_type: TargetChangeTargetChangeType.REMOVE, target_ids: [id] },
+              target_change: {
+                target_change_type: TargetChangeTargetChangeType.REMOVE,
+                target_ids: [id],
+              },
             }),
           );
           return;
@@ -387,7 +406,10 @@ export function standinService(
         rest.length === 0
           ? state.getProject(project ?? "").getDatabase(database ?? "")
           : state.getDocument(call.request.parent);
-      const collections = Reflect.get(holder, "collections") as Record<string, FirestoreStateCollection>;
+      const collections = Reflect.get(holder, "collections") as Record<
+        string,
+        FirestoreStateCollection
+      >;
       const ids = Object.entries(collections)
         .filter(([, c]) => c.hasChild())
         .map(([id]) => id)

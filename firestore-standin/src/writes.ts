@@ -38,7 +38,9 @@ export function plainValue(v: Value): Val {
   if (v.has_integer_value) return { integer_value: v.integer_value };
   if (v.has_double_value) return { double_value: v.double_value };
   if (v.has_timestamp_value) {
-    return { timestamp_value: { seconds: v.timestamp_value.seconds, nanos: v.timestamp_value.nanos } };
+    return {
+      timestamp_value: { seconds: v.timestamp_value.seconds, nanos: v.timestamp_value.nanos },
+    };
   }
   if (v.has_string_value) return { string_value: v.string_value };
   if (v.has_bytes_value) return { bytes_value: v.bytes_value };
@@ -54,7 +56,7 @@ export function plainValue(v: Value): Val {
 const plainFields = (fields: Map<string, Value>): Fields =>
   Object.fromEntries(Array.from(fields.entries()).map(([k, v]) => [k, plainValue(v)]));
 
-const readFields = (doc: FirestoreStateDocument): Fields =>
+export const readFields = (doc: FirestoreStateDocument): Fields =>
   Object.fromEntries(
     Object.entries(readStoreFields(doc)).map(([k, f]) => [k, f.toV1ValueObject()]),
   );
@@ -96,7 +98,23 @@ export class CommitClock {
   }
 }
 
-export function applyWrites(state: FirestoreState, date: Date, writes: Write[]): WriteResult[] {
+/** One document of a commit, staged: as stored before the commit and as it would be after it. */
+export interface StagedWrite {
+  name: string;
+  existed: boolean;
+  exists: boolean;
+  before: Fields;
+  after: Fields;
+}
+/** Called once all writes are staged, before any is applied; throws to refuse the commit. */
+export type WriteAuthorizer = (writes: StagedWrite[], commitTime: Date) => void;
+
+export function applyWrites(
+  state: FirestoreState,
+  date: Date,
+  writes: Write[],
+  authorize?: WriteAuthorizer,
+): WriteResult[] {
   const staged = new Map<string, Staged>();
   const results: WriteResult[] = [];
   const updateTime = TimestampFromDate(date).toObject();
@@ -124,7 +142,9 @@ export function applyWrites(state: FirestoreState, date: Date, writes: Write[]):
     }
     const given = plainFields(write.update.fields);
     const base = s.exists ? s.fields : {};
-    s.fields = write.has_update_mask ? applyMask(base, given, write.update_mask.field_paths) : given;
+    s.fields = write.has_update_mask
+      ? applyMask(base, given, write.update_mask.field_paths)
+      : given;
     if (!s.exists) {
       s.exists = true;
       s.createdAt = date;
@@ -141,8 +161,20 @@ export function applyWrites(state: FirestoreState, date: Date, writes: Write[]):
     );
   }
 
-  // Everything validated and converted: publish all at once, then notify listeners.
   const touched = [...staged.values()].filter((s) => s.touched);
+  authorize?.(
+    [...staged.entries()]
+      .filter(([, s]) => s.touched)
+      .map(([name, s]) => ({
+        name,
+        existed: s.existed,
+        exists: s.exists,
+        before: readFields(s.doc),
+        after: s.fields,
+      })),
+    date,
+  );
+  // Everything validated and converted: publish all at once, then notify listeners.
   const converted = touched.map((s) => converter.convert(s.fields, date));
   const events: Array<() => void> = [];
   touched.forEach((s, i) => {
@@ -266,7 +298,9 @@ function transform(
     return { value, result: value };
   }
   if (t.has_increment || t.has_maximum || t.has_minimum) {
-    const operand = plainValue(t.has_increment ? t.increment : t.has_maximum ? t.maximum : t.minimum);
+    const operand = plainValue(
+      t.has_increment ? t.increment : t.has_maximum ? t.maximum : t.minimum,
+    );
     const b = numberOf(operand);
     if (b === undefined) {
       throw new GrpcError(status.INVALID_ARGUMENT, "Numeric transforms need a number operand.");
@@ -290,7 +324,10 @@ function transform(
     ).values.map(plainValue);
     const existing = current?.array_value ? (current.array_value.values ?? []) : [];
     const out = t.has_append_missing_elements
-      ? elements.reduce((acc, e) => (acc.some((x) => sameValue(x, e)) ? acc : [...acc, e]), existing)
+      ? elements.reduce(
+          (acc, e) => (acc.some((x) => sameValue(x, e)) ? acc : [...acc, e]),
+          existing,
+        )
       : existing.filter((x) => !elements.some((e) => sameValue(e, x)));
     return { value: { array_value: { values: out } }, result: NULL_VALUE };
   }
