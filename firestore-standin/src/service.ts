@@ -122,8 +122,7 @@ export function standinService(
 
   /** The transaction a read belongs to; `fresh` when the read began it (lazy begin). */
   function readTransaction(req: TxRequest): { tx: Transaction | null; fresh: boolean } {
-    if (req.consistency_selector === "transaction")
-      return { tx: txs.get(req.transaction), fresh: false };
+    if (req.consistency_selector === "transaction") return { tx: txs.get(req.transaction), fresh: false };
     if (req.consistency_selector === "new_transaction") {
       return { tx: txs.begin(req.new_transaction.has_read_only), fresh: true };
     }
@@ -131,10 +130,7 @@ export function standinService(
   }
 
   /** Runs a read; a transaction that fails to get its locks (or was begun here) is ended. */
-  async function transactionalRead(
-    req: TxRequest,
-    scopes: LockScope[],
-  ): Promise<Transaction | null> {
+  async function transactionalRead(req: TxRequest, scopes: LockScope[]): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
     try {
@@ -286,10 +282,7 @@ export function standinService(
         return { result: res.write_results[0]?.toObject() ?? {}, status: { code: 0 } };
       } catch (err) {
         const e = toServiceError(err);
-        return {
-          result: {},
-          status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" },
-        };
+        return { result: {}, status: { code: e.code ?? status.INTERNAL, message: e.details ?? "" } };
       }
     });
     Promise.all(outcomes).then((all) =>
@@ -363,10 +356,7 @@ export function standinService(
           targets.delete(id);
           call.write(
             ListenResponse.fromObject({
-              target_change: {
-                target_change_type: TargetChangeTargetChangeType.REMOVE,
-                target_ids: [id],
-              },
+              target_change: { target_change_type: TargetChangeTargetChangeType.REMOVE, target_ids: [id] },
             }),
           );
           return;
@@ -406,10 +396,7 @@ export function standinService(
         rest.length === 0
           ? state.getProject(project ?? "").getDatabase(database ?? "")
           : state.getDocument(call.request.parent);
-      const collections = Reflect.get(holder, "collections") as Record<
-        string,
-        FirestoreStateCollection
-      >;
+      const collections = Reflect.get(holder, "collections") as Record<string, FirestoreStateCollection>;
       const ids = Object.entries(collections)
         .filter(([, c]) => c.hasChild())
         .map(([id]) => id)

@@ -38,9 +38,7 @@ export function plainValue(v: Value): Val {
   if (v.has_integer_value) return { integer_value: v.integer_value };
   if (v.has_double_value) return { double_value: v.double_value };
   if (v.has_timestamp_value) {
-    return {
-      timestamp_value: { seconds: v.timestamp_value.seconds, nanos: v.timestamp_value.nanos },
-    };
+    return { timestamp_value: { seconds: v.timestamp_value.seconds, nanos: v.timestamp_value.nanos } };
   }
   if (v.has_string_value) return { string_value: v.string_value };
   if (v.has_bytes_value) return { bytes_value: v.bytes_value };
@@ -142,9 +140,7 @@ export function applyWrites(
     }
     const given = plainFields(write.update.fields);
     const base = s.exists ? s.fields : {};
-    s.fields = write.has_update_mask
-      ? applyMask(base, given, write.update_mask.field_paths)
-      : given;
+    s.fields = write.has_update_mask ? applyMask(base, given, write.update_mask.field_paths) : given;
     if (!s.exists) {
       s.exists = true;
       s.createdAt = date;
@@ -165,13 +161,7 @@ export function applyWrites(
   authorize?.(
     [...staged.entries()]
       .filter(([, s]) => s.touched)
-      .map(([name, s]) => ({
-        name,
-        existed: s.existed,
-        exists: s.exists,
-        before: readFields(s.doc),
-        after: s.fields,
-      })),
+      .map(([name, s]) => ({ name, existed: s.existed, exists: s.exists, before: readFields(s.doc), after: s.fields })),
     date,
   );
   // Everything validated and converted: publish all at once, then notify listeners.
@@ -298,9 +288,7 @@ function transform(
     return { value, result: value };
   }
   if (t.has_increment || t.has_maximum || t.has_minimum) {
-    const operand = plainValue(
-      t.has_increment ? t.increment : t.has_maximum ? t.maximum : t.minimum,
-    );
+    const operand = plainValue(t.has_increment ? t.increment : t.has_maximum ? t.maximum : t.minimum);
     const b = numberOf(operand);
     if (b === undefined) {
       throw new GrpcError(status.INVALID_ARGUMENT, "Numeric transforms need a number operand.");
@@ -324,10 +312,7 @@ function transform(
     ).values.map(plainValue);
     const existing = current?.array_value ? (current.array_value.values ?? []) : [];
     const out = t.has_append_missing_elements
-      ? elements.reduce(
-          (acc, e) => (acc.some((x) => sameValue(x, e)) ? acc : [...acc, e]),
-          existing,
-        )
+      ? elements.reduce((acc, e) => (acc.some((x) => sameValue(x, e)) ? acc : [...acc, e]), existing)
       : existing.filter((x) => !elements.some((e) => sameValue(e, x)));
     return { value: { array_value: { values: out } }, result: NULL_VALUE };
   }
