@@ -56,7 +56,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     if (!options.officialFirestore) {
-      const standin = await startStandin({ host: HOST, port: PORTS.firestore });
+      const standin = await startStandin({
+        host: HOST,
+        port: PORTS.firestore,
+        rulesFile: path.join(REPO_ROOT, "firestore.rules"),
+        log,
+      });
       stops.push(() => standin.stop());
       log(`Firestore stand-in on ${HOST}:${PORTS.firestore}`);
     }

@@ -18,7 +18,7 @@ export const TIERS: Tier[] = [
   { name: "unit", roots: ["functions/test/unit", "checks", "client/test", "bench/test"], stack: "none" },
   {
     name: "integration",
-    roots: ["firestore-standin/test", "functions/test/integration"],
+    roots: ["firestore-standin/test", "rules-tests", "functions/test/integration"],
     stack: "data",
   },
   { name: "e2e", roots: ["functions/test/e2e", "client/e2e"], stack: "full" },

@@ -25,11 +25,34 @@ export function lockLimitMs(): number {
 }
 
 /** Clears all documents the way the official emulator documents it. */
-export async function resetFirestore(): Promise<void> {
-  const url = `http://${emulatorHost()}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`;
+export async function resetFirestore(projectId = PROJECT_ID): Promise<void> {
+  const url = `http://${emulatorHost()}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
   const res = await fetch(url, { method: "DELETE" });
   if (!res.ok) throw new Error(`reset failed: HTTP ${res.status}`);
 }
+
+/**
+ * Loads security rules for one project through the official emulator's endpoint (the one
+ * @firebase/rules-unit-testing uses). They replace, for that project only, the rules the
+ * emulator started with.
+ */
+export async function loadRules(projectId: string, rules: string): Promise<void> {
+  const url = `http://${emulatorHost()}/emulator/v1/projects/${projectId}:securityRules`;
+  const res = await fetch(url, {
+    method: "PUT",
+    body: JSON.stringify({ rules: { files: [{ content: rules }] } }),
+  });
+  if (!res.ok) throw new Error(`loading rules failed: HTTP ${res.status} ${await res.text()}`);
+}
+
+export const OPEN_RULES = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /{document=**} {
+      allow read, write: if true;
+    }
+  }
+}`;
 
 /** Polls until predicate holds; throws after timeoutMs. Never used as a bare sleep. */
 export async function waitUntil(
@@ -39,7 +62,8 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
