@@ -15,7 +15,11 @@ export interface Tier {
 }
 
 export const TIERS: Tier[] = [
-  { name: "unit", roots: ["functions/test/unit", "checks", "client/test", "bench/test"], stack: "none" },
+  {
+    name: "unit",
+    roots: ["functions/test/unit", "checks", "firestore-standin/unit", "client/test", "bench/test"],
+    stack: "none",
+  },
   {
     name: "integration",
     roots: ["firestore-standin/test", "rules-tests", "functions/test/integration"],
