@@ -39,34 +39,59 @@ interface ExpressionCase {
   name: string;
   expr: string;
   allowed: boolean;
+  /** The reference page whose own example this case reproduces (see the README). */
+  ref?: string;
 }
 
 const EXPRESSIONS: ExpressionCase[] = [
   // strings
-  { name: "string size() counts characters", expr: "'hello'.size() == 5", allowed: true },
   {
-    name: "lower() and upper()",
-    expr: "'AbC'.lower() == 'abc' && 'AbC'.upper() == 'ABC'",
+    name: "matches() does a full RE2 match",
+    expr: "'user@domain.com'.matches('.*@domain[.]com') && !'banana'.matches('.*@domain[.]com')",
     allowed: true,
-  },
-  {
-    name: "matches() takes a regular expression",
-    expr: "'user_42'.matches('user_[0-9]+')",
-    allowed: true,
+    ref: "rules.String",
   },
   {
     name: "matches() must match the whole string",
     expr: "'xuser_42'.matches('user_[0-9]+')",
     allowed: false,
   },
-  { name: "split() by a separator", expr: "'a/b/c'.split('/') == ['a', 'b', 'c']", allowed: true },
   {
     name: "replace() replaces every match",
-    expr: "'a-b-c'.replace('-', '+') == 'a+b+c'",
+    expr: "'banana'.replace('a', 'o') == 'bonono' && 'banana'.replace('ana', 'ee') == 'beena'",
     allowed: true,
+    ref: "rules.String",
   },
-  { name: "trim()", expr: "'  x '.trim() == 'x'", allowed: true },
-  { name: "+ concatenates strings", expr: "'ab' + 'cd' == 'abcd'", allowed: true },
+  {
+    name: "split() by a regular expression",
+    expr: "'a/b/c'.split('/') == ['a', 'b', 'c']",
+    allowed: true,
+    ref: "rules.String",
+  },
+  {
+    name: "size(), lower(), upper(), trim()",
+    expr: "'abc'.size() == 3 && 'ABC'.lower() == 'abc' && 'abc'.upper() == 'ABC' && '  x '.trim() == 'x'",
+    allowed: true,
+    ref: "rules.String",
+  },
+  {
+    name: "string index and range",
+    expr: "'abcdef'[0] == 'a' && 'abcdef'[0:3] == 'abc'",
+    allowed: true,
+    ref: "rules.String",
+  },
+  {
+    name: "string() converts bool, int, float and null",
+    expr: "string(true) == 'true' && string(1) == '1' && string(2.0) == '2.0' && string(null) == 'null'",
+    allowed: true,
+    ref: "rules.String",
+  },
+  {
+    name: "+ concatenates strings",
+    expr: "'username' + '@domain.com' == 'username@domain.com'",
+    allowed: true,
+    ref: "rules.String",
+  },
   { name: "strings compare lexicographically", expr: "'apple' < 'banana'", allowed: true },
   // numbers
   {
@@ -83,33 +108,41 @@ const EXPRESSIONS: ExpressionCase[] = [
     allowed: true,
   },
   {
-    name: "string() converts ints and bools",
-    expr: "string(12) == '12' && string(true) == 'true'",
+    name: "math.abs, math.ceil, math.floor",
+    expr: "math.abs(-1) == 1 && math.ceil(2.1) == 3 && math.ceil(2.0) == 2 && math.floor(1.9) == 1",
     allowed: true,
+    ref: "rules.math",
   },
   {
-    name: "math.abs, math.floor, math.ceil",
-    expr: "math.abs(-3) == 3 && math.floor(2.7) == 2 && math.ceil(2.1) == 3",
+    name: "math.round, math.pow, math.sqrt",
+    expr: "math.round(2.5) == 3 && math.round(2.4) == 2 && math.pow(1.5, 2) == 2.25 && math.sqrt(2.25) == 1.5",
     allowed: true,
-  },
-  {
-    name: "math.sqrt and math.pow",
-    expr: "math.sqrt(16) == 4.0 && math.pow(2, 10) == 1024.0",
-    allowed: true,
+    ref: "rules.math",
   },
   { name: "unary minus", expr: "-(3) + 5 == 2", allowed: true },
   // lists
-  { name: "list size()", expr: "[1, 2, 3].size() == 3", allowed: true },
-  { name: "in tests list membership", expr: "2 in [1, 2, 3] && !(4 in [1, 2, 3])", allowed: true },
   {
-    name: "hasAll, hasAny, hasOnly",
-    expr: "[1, 2, 3].hasAll([1, 3]) && [1, 2, 3].hasAny([5, 3]) && [1, 2].hasOnly([1, 2, 4])",
+    name: "in tests list membership",
+    expr: "'a' in ['a', 'b'] && !('c' in ['a', 'b'])",
+    allowed: true,
+    ref: "rules.List",
+  },
+  {
+    name: "hasAll, hasAny",
+    expr: "[1, 2, 3].hasAll([1, 3]) && [1, 2, 3].hasAny([5, 3]) && [1, 2, 3].size() == 3",
     allowed: true,
   },
   {
+    name: "hasOnly ignores repeated elements",
+    expr: "['a', 'a', 'b'].hasOnly(['a', 'b', 'b']) && ['a', 'b'].hasOnly(['b', 'a'])",
+    allowed: true,
+    ref: "rules.List",
+  },
+  {
     name: "hasOnly fails when an element is not listed",
-    expr: "[1, 2].hasOnly([1])",
+    expr: "['a', 'b'].hasOnly(['a', 'c'])",
     allowed: false,
+    ref: "rules.List",
   },
   { name: "+ concatenates lists", expr: "[1, 2] + [3] == [1, 2, 3]", allowed: true },
   { name: "list index", expr: "[10, 20, 30][1] == 20", allowed: true },
@@ -140,8 +173,11 @@ const EXPRESSIONS: ExpressionCase[] = [
   },
   {
     name: "get() with a default and a nested key path",
-    expr: "{'a': 1}.get('b', 7) == 7 && {'x': {'y': 5}}.get(['x', 'y'], 0) == 5",
+    expr:
+      "{'a': 3, 'b': 2}.get('c', 7) == 7 && {'a': [2, 7], 'b': [9, 12]}.get('b', [1, 1]) == [9, 12]" +
+      " && {'a': {'b': 1}, 'c': 2}.get(['a', 'b'], 7) == 1",
     allowed: true,
+    ref: "rules.Map",
   },
   { name: "a missing map key is an error (denied)", expr: "{'a': 1}.b == 1", allowed: false },
   { name: "error || true is true", expr: "{'a': 1}.b == 1 || true", allowed: true },
@@ -149,17 +185,19 @@ const EXPRESSIONS: ExpressionCase[] = [
   // map diffs and sets
   {
     name: "diff().affectedKeys()",
-    expr: "{'a': 1, 'b': 2}.diff({'a': 1, 'b': 3, 'c': 4}).affectedKeys() == ['b', 'c'].toSet()",
+    expr: "({'a': 0, 'c': 0, 'u': 0}).diff({'r': 0, 'c': 1, 'u': 0}).affectedKeys() == ['a', 'r', 'c'].toSet()",
     allowed: true,
+    ref: "rules.MapDiff",
   },
   {
     name: "diff() added, removed, changed and unchanged keys",
     expr:
-      "{'a': 1, 'b': 2, 'd': 0}.diff({'a': 1, 'b': 3, 'c': 4}).addedKeys() == ['c'].toSet()" +
-      " && {'a': 1, 'b': 2, 'd': 0}.diff({'a': 1, 'b': 3, 'c': 4}).removedKeys() == ['d'].toSet()" +
-      " && {'a': 1, 'b': 2}.diff({'a': 1, 'b': 3}).changedKeys() == ['b'].toSet()" +
-      " && {'a': 1, 'b': 2}.diff({'a': 1, 'b': 3}).unchangedKeys() == ['a'].toSet()",
+      "{'a': 1}.diff({}).addedKeys() == ['a'].toSet()" +
+      " && {}.diff({'a': 1}).removedKeys() == ['a'].toSet()" +
+      " && {'a': 0}.diff({'a': 1, 'b': 4}).changedKeys() == ['a'].toSet()" +
+      " && {'a': 0}.diff({'a': 0}).unchangedKeys() == ['a'].toSet()",
     allowed: true,
+    ref: "rules.MapDiff",
   },
   {
     name: "diff().affectedKeys().hasOnly() refuses other keys",
@@ -177,13 +215,11 @@ const EXPRESSIONS: ExpressionCase[] = [
   // timestamps and durations
   {
     name: "timestamp.date() and its parts",
-    expr: "timestamp.date(2025, 3, 9).year() == 2025 && timestamp.date(2025, 3, 9).month() == 3 && timestamp.date(2025, 3, 9).day() == 9",
+    expr:
+      "timestamp.date(1984, 1, 2) == timestamp.value(441849600000) && timestamp.date(2025, 3, 9).year() == 2025" +
+      " && timestamp.date(2025, 3, 9).month() == 3 && timestamp.date(2025, 3, 9).day() == 9",
     allowed: true,
-  },
-  {
-    name: "timestamp.value() from epoch milliseconds",
-    expr: "timestamp.value(86400000) == timestamp.date(1970, 1, 2)",
-    allowed: true,
+    ref: "rules.timestamp",
   },
   {
     name: "toMillis()",
@@ -201,14 +237,12 @@ const EXPRESSIONS: ExpressionCase[] = [
     allowed: true,
   },
   {
-    name: "duration.value(), duration.time(), seconds()",
-    expr: "duration.value(90, 's').seconds() == 90 && duration.time(1, 30, 0, 0) == duration.value(90, 'm')",
+    name: "duration.abs(), duration.value() units, duration.time()",
+    expr:
+      "duration.abs(duration.value(-10, 's')) == duration.value(10, 's') && duration.value(1, 'w') == duration.value(7, 'd')" +
+      " && duration.time(1, 30, 0, 0) == duration.value(90, 'm') && duration.value(90, 's').seconds() == 90",
     allowed: true,
-  },
-  {
-    name: "dayOfWeek() counts Monday as 1",
-    expr: "timestamp.date(2025, 1, 1).dayOfWeek() == 3",
-    allowed: true,
+    ref: "rules.duration",
   },
   {
     name: "request.time is now (after 2020)",

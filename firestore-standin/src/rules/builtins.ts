@@ -264,7 +264,6 @@ const UNITS: Record<string, number> = {
   m: 60e9,
   s: 1e9,
   ms: 1e6,
-  us: 1e3,
   ns: 1,
 };
 
@@ -293,6 +292,11 @@ const NAMESPACES: Record<string, Record<string, (args: V[]) => V>> = {
     value: (a) => timestampFromMillis(asInt(a[0], "epoch millis")),
   },
   duration: {
+    abs: (a) => {
+      const d = a[0] as V;
+      if (d.t !== "duration") return fail("duration.abs() needs a duration");
+      return fromNanos("duration", Math.abs(totalNanos(d)));
+    },
     value: (a) => {
       const unit = UNITS[asString(a[1], "unit")];
       if (unit === undefined) return fail("unknown duration unit");

@@ -193,7 +193,9 @@ function index(obj: V, i: V): V {
       ? obj.v
       : obj.t === "path"
         ? obj.segs.map(str)
-        : fail(`cannot index a ${obj.t}`);
+        : obj.t === "string"
+          ? [...obj.v].map(str)
+          : fail(`cannot index a ${obj.t}`);
   if (i.t !== "int") return fail("index must be an int");
   return items[i.v] ?? fail(`index ${i.v} out of range`);
 }
