@@ -161,7 +161,13 @@ export function applyWrites(
   authorize?.(
     [...staged.entries()]
       .filter(([, s]) => s.touched)
-      .map(([name, s]) => ({ name, existed: s.existed, exists: s.exists, before: readFields(s.doc), after: s.fields })),
+      .map(([name, s]) => ({
+        name,
+        existed: s.existed,
+        exists: s.exists,
+        before: readFields(s.doc),
+        after: s.fields,
+      })),
     date,
   );
   // Everything validated and converted: publish all at once, then notify listeners.

@@ -128,14 +128,14 @@ const entries = (x: V): Map<string, V> => (x.t === "map" ? x.v : fail("receiver 
 /** map.get(key, default); a list key walks nested maps. */
 function mapGet(m: V, args: V[]): V {
   arity(args, 2, "get");
-  const key = args[0] as V;
+  const key = args[0];
   const keys = key.t === "list" ? key.v.map((k) => asString(k, "key")) : [asString(key, "key")];
   let cur: V = m;
   for (const k of keys) {
     if (cur.t === "partial") return cur.v.get(k) ?? UNKNOWN;
-    if (cur.t !== "map") return args[1] as V;
+    if (cur.t !== "map") return args[1];
     const next = cur.v.get(k);
-    if (next === undefined) return args[1] as V;
+    if (next === undefined) return args[1];
     cur = next;
   }
   return cur;
@@ -148,7 +148,7 @@ const MAP: Record<string, Fn> = {
   get: mapGet,
   diff: (s, a) => {
     arity(a, 1, "diff");
-    const other = a[0] as V;
+    const other = a[0];
     if (other.t === "partial") return UNKNOWN;
     return { t: "mapdiff", a: entries(s), b: entries(other) };
   },
@@ -208,7 +208,7 @@ const LATLNG: Record<string, Fn> = {
   longitude: (p) => float((p as { lng: number }).lng),
   distance: (p, a) => {
     arity(a, 1, "distance");
-    const q = a[0] as V;
+    const q = a[0];
     if (q.t !== "latlng") return fail("distance() needs a latlng");
     const r = Math.PI / 180;
     const { lat, lng } = p as { lat: number; lng: number };
@@ -270,7 +270,7 @@ const UNITS: Record<string, number> = {
 const NAMESPACES: Record<string, Record<string, (args: V[]) => V>> = {
   math: {
     abs: (a) => {
-      const x = a[0] as V;
+      const x = a[0];
       return x.t === "int" ? int(Math.abs(x.v)) : float(Math.abs(asNumber(x, "argument")));
     },
     ceil: (a) => int(Math.ceil(asNumber(a[0], "argument"))),
@@ -293,7 +293,7 @@ const NAMESPACES: Record<string, Record<string, (args: V[]) => V>> = {
   },
   duration: {
     abs: (a) => {
-      const d = a[0] as V;
+      const d = a[0];
       if (d.t !== "duration") return fail("duration.abs() needs a duration");
       return fromNanos("duration", Math.abs(totalNanos(d)));
     },

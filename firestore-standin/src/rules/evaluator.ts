@@ -14,7 +14,6 @@ import {
   list,
   NULL,
   RuleError,
-  show,
   str,
   totalNanos,
   UNKNOWN,
@@ -313,7 +312,7 @@ function call(name: string, argExprs: Expr[], env: Env): V {
   if (fn) {
     if (env.depth >= MAX_DEPTH) return fail("function calls nest too deeply");
     const vars = new Map(env.vars);
-    fn.params.forEach((p, i) => vars.set(p, evaluate(argExprs[i] as Expr, env)));
+    fn.params.forEach((p, i) => vars.set(p, evaluate(argExprs[i], env)));
     const inner: Env = { ...env, vars, depth: env.depth + 1 };
     for (const l of fn.lets) vars.set(l.name, evaluate(l.value, inner));
     return evaluate(fn.result, inner);
@@ -355,5 +354,3 @@ export function holds(e: Expr, env: Env): boolean {
     throw err;
   }
 }
-
-export { show };

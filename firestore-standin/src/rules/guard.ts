@@ -22,21 +22,12 @@ import { readFields, type StagedWrite, type WriteAuthorizer } from "../writes";
 import { identityOf, InvalidTokenError } from "./identity";
 import { queryAccess } from "./query";
 import { projectOf, type RulesRegistry } from "./registry";
-import type { AccessRequest, Operation, Ruleset, Segment } from "./ruleset";
-import {
-  documentResource,
-  NULL,
-  rulesPathOf,
-  timestampFromMillis,
-  type PlainValue,
-  type V,
-} from "./values";
+import type { AccessRequest, Operation, Ruleset } from "./ruleset";
+import { documentResource, NULL, rulesPathOf, timestampFromMillis, type V } from "./values";
 
 const DENIED = "Missing or insufficient permissions.";
 const SINGLE_READ_LIMIT = 10;
 const BATCH_READ_LIMIT = 20;
-
-type Fields = Record<string, PlainValue>;
 
 /** Who is asking and which rules apply; null means "let it through" (admin, or no rules). */
 interface Checker {
@@ -76,14 +67,14 @@ function docReader(state: FirestoreState, project: string, staged: StagedWrite[]
       const name = nameOf(segs);
       const s = staged.find((w) => w.name === name);
       if (!s) return storedResource(state, name);
-      return s.exists ? documentResource(name, s.after as Fields) : NULL;
+      return s.exists ? documentResource(name, s.after) : NULL;
     },
   };
 }
 
 function storedResource(state: FirestoreState, name: string): V {
   const doc = state.getDocument(name);
-  return doc.metadata.hasExist ? documentResource(name, readFields(doc) as Fields) : NULL;
+  return doc.metadata.hasExist ? documentResource(name, readFields(doc)) : NULL;
 }
 
 const now = (): V => timestampFromMillis(Date.now());
@@ -152,8 +143,8 @@ export function writeAuthorization(state: FirestoreState, registry: RulesRegistr
           {
             operation,
             path: rulesPathOf(w.name),
-            resource: w.existed ? documentResource(w.name, w.before as Fields) : NULL,
-            ...(w.exists ? { requestResource: documentResource(w.name, w.after as Fields) } : {}),
+            resource: w.existed ? documentResource(w.name, w.before) : NULL,
+            ...(w.exists ? { requestResource: documentResource(w.name, w.after) } : {}),
             time: timestampFromMillis(commitTime.getTime()),
             docs,
             readLimit,
@@ -306,5 +297,3 @@ function checkTarget(state: FirestoreState, c: Checker, req: ListenRequest): voi
     checkQuery(state, c, target.query.parent, target.query.structured_query);
   }
 }
-
-export type { Segment };

@@ -182,7 +182,7 @@ class Parser {
 
   private parseBinary(level: number): Expr {
     if (level >= Parser.LEVELS.length) return this.parseUnary();
-    const isOp = Parser.LEVELS[level] as (t: Token) => boolean;
+    const isOp = Parser.LEVELS[level];
     let left = this.parseBinary(level + 1);
     for (;;) {
       const t = this.tokens[this.pos];

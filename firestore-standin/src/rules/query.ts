@@ -34,7 +34,7 @@ export function queryAccess(parent: string, query: StructuredQuery): QueryAccess
     ...rulesPathOf(parent),
     ...(from?.all_descendants ? [ANY_SEGMENTS as Segment] : []),
     from?.collection_id ?? "",
-    ANY_ID as Segment,
+    ANY_ID,
   ];
   const known: Known = [];
   if (query.has_where) collect(query.where, known);
@@ -78,7 +78,7 @@ function alternatives(known: Known): Array<Array<{ field: string[]; value: V }>>
 function resourceOf(facts: Array<{ field: string[]; value: V }>): V {
   const data: V = { t: "partial", v: new Map() };
   for (const { field, value } of facts) {
-    let cur = data as { t: "partial"; v: Map<string, V> };
+    let cur = data;
     field.forEach((seg, i) => {
       if (i === field.length - 1) {
         cur.v.set(seg, value);

@@ -69,7 +69,7 @@ export class Ruleset {
     const request = new Map<string, V>([
       ["auth", req.auth],
       ["method", str(req.operation)],
-      ["path", req.path.every((s) => typeof s === "string") ? path(req.path as string[]) : UNKNOWN],
+      ["path", req.path.every((s) => typeof s === "string") ? path(req.path) : UNKNOWN],
       ["time", req.time],
     ]);
     if (req.requestResource) request.set("resource", req.requestResource);
@@ -132,10 +132,8 @@ function matchSegments(
     const results: Array<{ next: number; bindings: Map<string, V> }> = [];
     for (let end = at; end <= target.length; end++) {
       const taken = target.slice(at, end);
-      const value = taken.every((s) => typeof s === "string") ? path(taken as string[]) : UNKNOWN;
-      results.push(
-        ...matchSegments(rest, target, end, new Map(bindings).set(wildcard[1] as string, value)),
-      );
+      const value = taken.every((s) => typeof s === "string") ? path(taken) : UNKNOWN;
+      results.push(...matchSegments(rest, target, end, new Map(bindings).set(wildcard[1], value)));
     }
     return results;
   }
@@ -143,7 +141,7 @@ function matchSegments(
   if (seg === undefined || seg === ANY_SEGMENTS) return [];
   if (wildcard) {
     const value = seg === ANY_ID ? UNKNOWN : str(seg);
-    return matchSegments(rest, target, at + 1, new Map(bindings).set(wildcard[1] as string, value));
+    return matchSegments(rest, target, at + 1, new Map(bindings).set(wildcard[1], value));
   }
   return seg === head ? matchSegments(rest, target, at + 1, bindings) : [];
 }

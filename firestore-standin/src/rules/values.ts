@@ -88,7 +88,7 @@ export function equals(a: V, b: V): boolean {
     }
     case "list": {
       const o = b as typeof a;
-      return a.v.length === o.v.length && a.v.every((x, i) => equals(x, o.v[i] as V));
+      return a.v.length === o.v.length && a.v.every((x, i) => equals(x, o.v[i]));
     }
     case "set": {
       const o = b as typeof a;
@@ -117,7 +117,7 @@ export function compare(a: V, b: V): number {
   }
   if (a.t === "list" && b.t === "list") {
     for (let i = 0; i < Math.min(a.v.length, b.v.length); i++) {
-      const c = compare(a.v[i] as V, b.v[i] as V);
+      const c = compare(a.v[i], b.v[i]);
       if (c !== 0) return c;
     }
     return a.v.length - b.v.length;
