@@ -68,8 +68,14 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   } else {
     state = new FirestoreState();
     grpc = new Server();
-    const service = standinService(state, txs, writeAuthorization(state, rules));
-    grpc.addService(serviceDefinition, withSecurityRules(service, state, rules));
+    // Every front door must call these handlers: reads, queries and listens go through the
+    // rules wrapper, commits through the authorizer.
+    const handlers = withSecurityRules(
+      standinService(state, txs, writeAuthorization(state, rules)),
+      state,
+      rules,
+    );
+    grpc.addService(serviceDefinition, handlers);
   }
   const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
 

@@ -33,6 +33,21 @@ async function seed(env: RulesTestEnvironment, docs: Record<string, object>): Pr
   });
 }
 
+/** "snapshot" if the listener gets data first, else the error code it ends with. */
+function firstListenOutcome(
+  listen: (next: () => void, error: (err: Error) => void) => () => void,
+): Promise<unknown> {
+  return new Promise((resolve) => {
+    const stop = listen(
+      () => resolve("snapshot"),
+      (err) => {
+        stop();
+        resolve(errorCode(err));
+      },
+    );
+  });
+}
+
 // ---- expressions: one collection per case, `allow get: if <expression>` ----
 
 interface ExpressionCase {
@@ -589,32 +604,16 @@ describe("rules language: queries and listeners", function () {
     await assertFails(as("alice").collectionGroup("comments").get());
   });
   it("a denied document listener ends with permission-denied", async () => {
-    const code = await new Promise<unknown>((resolve) => {
-      const stop = as("alice")
-        .doc("docs/b")
-        .onSnapshot(
-          () => resolve("snapshot"),
-          (err) => {
-            stop();
-            resolve(errorCode(err));
-          },
-        );
-    });
-    expect(code).to.equal("permission-denied");
+    const ref = as("alice").doc("docs/b");
+    expect(await firstListenOutcome((next, error) => ref.onSnapshot(next, error))).to.equal(
+      "permission-denied",
+    );
   });
   it("a denied query listener ends with permission-denied", async () => {
-    const code = await new Promise<unknown>((resolve) => {
-      const stop = as("alice")
-        .collection("docs")
-        .onSnapshot(
-          () => resolve("snapshot"),
-          (err) => {
-            stop();
-            resolve(errorCode(err));
-          },
-        );
-    });
-    expect(code).to.equal("permission-denied");
+    const query = as("alice").collection("docs");
+    expect(await firstListenOutcome((next, error) => query.onSnapshot(next, error))).to.equal(
+      "permission-denied",
+    );
   });
   it("an allowed query listener sees later documents", async () => {
     const db = as("alice");

@@ -151,27 +151,26 @@ export function evaluate(e: Expr, env: Env): V {
 
 function logical(op: "&&" | "||", l: Expr, r: Expr, env: Env): V {
   const decisive = op === "||";
-  let left: V | RuleError;
-  try {
-    left = evaluate(l, env);
-    if (left.t !== "bool" && left.t !== "unknown") left = new RuleError(`${op} needs bools`);
-  } catch (err) {
-    if (!(err instanceof RuleError)) throw err;
-    left = err;
-  }
-  if (!(left instanceof RuleError) && left.t === "bool" && left.v === decisive) return left;
-  let right: V | RuleError;
-  try {
-    right = evaluate(r, env);
-    if (right.t !== "bool" && right.t !== "unknown") right = new RuleError(`${op} needs bools`);
-  } catch (err) {
-    if (!(err instanceof RuleError)) throw err;
-    right = err;
-  }
-  if (!(right instanceof RuleError) && right.t === "bool" && right.v === decisive) return right;
+  const decides = (x: V | RuleError): boolean =>
+    !(x instanceof RuleError) && x.t === "bool" && x.v === decisive;
+  const left = operand(op, l, env);
+  if (decides(left)) return left as V;
+  const right = operand(op, r, env);
+  if (decides(right)) return right as V;
   if (left instanceof RuleError) throw left;
   if (right instanceof RuleError) throw right;
   return left.t === "unknown" || right.t === "unknown" ? UNKNOWN : bool(!decisive);
+}
+
+/** An operand of && or ||: a bool, unknown, or the error it raised (decided later). */
+function operand(op: string, e: Expr, env: Env): V | RuleError {
+  try {
+    const v = evaluate(e, env);
+    return v.t === "bool" || v.t === "unknown" ? v : new RuleError(`${op} needs bools`);
+  } catch (err) {
+    if (err instanceof RuleError) return err;
+    throw err;
+  }
 }
 
 function member(obj: V, name: string): V {
