@@ -163,8 +163,9 @@ const changed = (x: V | undefined, y: V | undefined): boolean =>
   x !== undefined && y !== undefined && !equals(x, y);
 
 const MAPDIFF: Record<string, Fn> = {
-  addedKeys: (d) => diffKeys(d, (x, y) => x === undefined && y !== undefined),
-  removedKeys: (d) => diffKeys(d, (x, y) => x !== undefined && y === undefined),
+  // `a.diff(b)`: x is a's value, y is b's; "added" keys are in a (the new data) but not in b.
+  addedKeys: (d) => diffKeys(d, (x, y) => x !== undefined && y === undefined),
+  removedKeys: (d) => diffKeys(d, (x, y) => x === undefined && y !== undefined),
   changedKeys: (d) => diffKeys(d, changed),
   affectedKeys: (d) => diffKeys(d, (x, y) => x === undefined || y === undefined || changed(x, y)),
   unchangedKeys: (d) => diffKeys(d, (x, y) => x !== undefined && y !== undefined && equals(x, y)),
