@@ -4,14 +4,16 @@ import { FirestoreServer, FirestoreState } from "@firestore-emulator/server";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 
 import { openFrontDoor } from "./frontDoor";
-import { createHttpHandler } from "./http";
+import { createHttpHandler, livenessRoute, resetRoute, type Route } from "./http";
 import { LockManager } from "./locks";
 import { rulesRoute } from "./rules/endpoint";
 import { loadRulesFile } from "./rules/file";
 import { withSecurityRules, writeAuthorization } from "./rules/guard";
 import { RulesRegistry } from "./rules/registry";
 import { serviceDefinition, standinService } from "./service";
+import { restRoute } from "./rest";
 import { TransactionRegistry } from "./transactions";
+import { webChannelDoor, type WebChannelDoor } from "./webchannel";
 
 export interface StandinOptions {
   /** Interface to bind; 127.0.0.1 unless told otherwise. */
@@ -59,6 +61,8 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     : () => undefined;
   let state: FirestoreState;
   let grpc: Server;
+  let channels: WebChannelDoor | null = null;
+  const routes: Route[] = [];
   if (options.raw) {
     // The raw server exactly as published (its service and store come from one bundle; the
     // store's error classes only match within it). We only take over its listening.
@@ -68,24 +72,26 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   } else {
     state = new FirestoreState();
     grpc = new Server();
-    // Every front door must call these handlers: reads, queries and listens go through the
-    // rules wrapper, commits through the authorizer.
-    const handlers = withSecurityRules(
+    // Every front door (gRPC, REST, WebChannel) calls these handlers: reads, queries and
+    // listens go through the rules wrapper, commits through the authorizer.
+    const impl = withSecurityRules(
       standinService(state, txs, writeAuthorization(state, rules)),
       state,
       rules,
     );
-    grpc.addService(serviceDefinition, handlers);
+    const core = { definition: serviceDefinition, impl };
+    grpc.addService(core.definition, core.impl);
+    // The browser doors call the same handlers in-process.
+    channels = webChannelDoor(core);
+    routes.push(restRoute(core), channels.route);
   }
   const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
 
-  const http = createHttpHandler(
-    () => {
-      txs.abortAll("Transaction aborted: the emulator was reset.");
-      state.clear();
-    },
-    rulesRoute(rules, log),
-  );
+  const reset = resetRoute(() => {
+    txs.abortAll("Transaction aborted: the emulator was reset.");
+    state.clear();
+  });
+  const http = createHttpHandler([reset, livenessRoute, rulesRoute(rules, log), ...routes]);
   const door = await openFrontDoor(
     options.host ?? "127.0.0.1",
     options.port,
@@ -97,6 +103,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     stop: async () => {
       unwatch();
       txs.abortAll("The emulator is shutting down.");
+      channels?.closeAll();
       injector.destroy();
       grpc.forceShutdown();
       await door.close();
