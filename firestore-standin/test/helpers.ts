@@ -36,8 +36,12 @@ export async function resetFirestore(projectId = PROJECT_ID): Promise<void> {
  * @firebase/rules-unit-testing uses). They replace, for that project only, the rules the
  * emulator started with.
  */
-export async function loadRules(projectId: string, rules: string): Promise<void> {
-  const url = `http://${emulatorHost()}/emulator/v1/projects/${projectId}:securityRules`;
+export async function loadRules(
+  projectId: string,
+  rules: string,
+  host = emulatorHost(),
+): Promise<void> {
+  const url = `http://${host}/emulator/v1/projects/${projectId}:securityRules`;
   const res = await fetch(url, {
     method: "PUT",
     body: JSON.stringify({ rules: { files: [{ content: rules }] } }),
