@@ -79,6 +79,9 @@ export function clientSdkAttempts(db: Firestore, t: Targets): Attempt[] {
     ),
     attempt("cancel the victim's creation", () => updateDoc(theirs, { status: "cancelled" })),
     attempt("delete the victim's creation", () => deleteDoc(theirs)),
+    attempt("put own draft into the public feed", () =>
+      setDoc(doc(db, "publicCreations", t.ownCreation), { userId: t.uid, prompt: "free" }),
+    ),
     // transactions: the ledger
     attempt("self-granted credit", () => setDoc(doc(db, "transactions", "forged-grant"), grant)),
     attempt("add a refund entry", () =>
