@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./config";
 
-export type TierName = "unit" | "integration" | "e2e" | "reliability";
+export type TierName = "unit" | "integration" | "e2e" | "browser" | "reliability";
 /** none: no services; data: Firestore + S3; full: plus the Firebase emulators. */
 export type StackLevel = "none" | "data" | "full";
 
@@ -17,7 +17,14 @@ export interface Tier {
 export const TIERS: Tier[] = [
   {
     name: "unit",
-    roots: ["functions/test/unit", "checks", "firestore-standin/unit", "client/test", "bench/test"],
+    roots: [
+      "functions/test/unit",
+      "checks",
+      "firestore-standin/unit",
+      "client/test",
+      "bench/test",
+      "web/test",
+    ],
     stack: "none",
   },
   {
@@ -26,6 +33,8 @@ export const TIERS: Tier[] = [
     stack: "data",
   },
   { name: "e2e", roots: ["functions/test/e2e", "client/e2e"], stack: "full" },
+  // Phoenix Studio (web/) in headless Chromium against the whole stack.
+  { name: "browser", roots: ["web/e2e"], stack: "full" },
   { name: "reliability", roots: ["reliability"], stack: "full" },
 ];
 
