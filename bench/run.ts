@@ -11,6 +11,7 @@ import os from "node:os";
 import { buildFunctions } from "../stack/build";
 import { startStack } from "../stack/stack";
 import { startEmulators } from "./lib/emulators";
+import { PREFER_REST_ENV } from "./lib/prefer-rest";
 import { startMetadataServer } from "../stack/metadata-server";
 import { snapshotProject } from "./lib/project";
 import { MediaStore } from "../functions/src/adapters/media-store";
@@ -83,7 +84,7 @@ async function main(): Promise<number> {
       // SDK also reads from FIRESTORE_PREFER_REST: the emulators restart with it set.
       log("restarting the Firebase emulators with FIRESTORE_PREFER_REST=true");
       await emulators.stop();
-      emulators = await startEmulators(project.projectDir, { FIRESTORE_PREFER_REST: "true" });
+      emulators = await startEmulators(project.projectDir, PREFER_REST_ENV);
       figures.submissionRest = await measureSubmission(levels, RUNS, local, log);
       await resetState();
       await emulators.stop();
