@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./config";
 
-export type TierName = "unit" | "integration" | "e2e" | "reliability";
+export type TierName = "unit" | "integration" | "e2e" | "browser" | "reliability";
 /** none: no services; data: Firestore + S3; full: plus the Firebase emulators. */
 export type StackLevel = "none" | "data" | "full";
 
@@ -15,13 +15,19 @@ export interface Tier {
 }
 
 export const TIERS: Tier[] = [
-  { name: "unit", roots: ["functions/test/unit", "checks", "client/test", "bench/test"], stack: "none" },
+  {
+    name: "unit",
+    roots: ["functions/test/unit", "checks", "client/test", "bench/test", "web/test"],
+    stack: "none",
+  },
   {
     name: "integration",
     roots: ["firestore-standin/test", "functions/test/integration"],
     stack: "data",
   },
   { name: "e2e", roots: ["functions/test/e2e", "client/e2e"], stack: "full" },
+  // Phoenix Studio (web/) in headless Chromium against the whole stack.
+  { name: "browser", roots: ["web/e2e"], stack: "full" },
   { name: "reliability", roots: ["reliability"], stack: "full" },
 ];
 

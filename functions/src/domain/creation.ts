@@ -3,6 +3,7 @@
  * original plan (existing clients read them); the rest is what the pipeline needs.
  */
 import type { CreationStatus, GenerateVideoRequest } from "../contract";
+import type { MediaOp } from "./media-op";
 import type { AspectRatio, Duration, Resolution, VideoRequest } from "./video-model";
 
 export interface Creation {
@@ -36,6 +37,8 @@ export interface Creation {
   leaseExpiresAtMs: number | null;
   operationName: string | null;
   operationStartedAtMs: number | null;
+  /** The publish or delete moving this creation's media right now (absent on older documents). */
+  mediaOp?: MediaOp | null;
 }
 
 export function newCreation(

@@ -12,7 +12,9 @@ import { generateVideoInput, type ErrorReason, type GenerateVideoResult } from "
 import { creationIdFor, requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
-import { maxActiveCreations, welcomeTokens } from "../config/params";
+import { maxActiveCreations } from "../config/params";
+import { welcomePolicy } from "../config/welcome";
+import { accountFactsFromToken } from "../domain/welcome-policy";
 import { markEnqueueFailed, submitCreation } from "../adapters/creation-store";
 import { firestore, collections } from "../adapters/firebase";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
@@ -73,7 +75,11 @@ async function submit(request: CallableRequest<unknown>) {
 
     const outcome = await submitCreation(creationId, creation, {
       maxActiveJobs: maxActiveCreations.value(),
-      welcomeTokens: welcomeTokens.value(),
+      welcome: {
+        policy: welcomePolicy(),
+        account: accountFactsFromToken(request.auth?.token ?? {}),
+        nowMs: Date.now(),
+      },
     });
     if (outcome.outcome === "reject") {
       const { code, message } = REFUSALS[outcome.reason];
@@ -84,10 +90,10 @@ async function submit(request: CallableRequest<unknown>) {
     return {
       response: {
         creationId,
-        status: "pending",
+        status: outcome.status,
         cost: outcome.cost,
         balance: outcome.balance,
-      } as const,
+      },
       log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
     };
   });
