@@ -62,9 +62,9 @@ export function adminDbAt(
   const saved = process.env.FIRESTORE_EMULATOR_HOST;
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
   try {
-    // Both the constructor and settings() read the variable (the port sticks from the first).
+    // Both the constructor and settings() read the variable; the port sticks from the first.
     const db = adminFirestore.getFirestore(app);
-    db.settings({ preferRest });
+    db.settings({ preferRest, port });
     return { db, close: () => adminApp.deleteApp(app) };
   } finally {
     if (saved === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
