@@ -3,6 +3,15 @@
  * values are the defaults; the local stack overrides them in `functions/.env.demo-phoenix`.
  */
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { DEFAULT_VIDEO_MODEL, VIDEO_MODELS } from "../domain/video-capabilities";
+import { RUNTIME_SERVICE_ACCOUNT_ID } from "./deployment";
+
+// --- Identity (Terraform creates the account and outputs this param under the same name) ---
+export const runtimeServiceAccount = defineString("RUNTIME_SERVICE_ACCOUNT", {
+  default: `${RUNTIME_SERVICE_ACCOUNT_ID}@`,
+  description:
+    "Runtime service account of every function (Terraform output functions_params.RUNTIME_SERVICE_ACCOUNT). 'name@' means name@<project>.iam.gserviceaccount.com.",
+});
 
 // --- Token economy ---
 export const welcomeTokens = defineInt("WELCOME_TOKENS", {
@@ -31,18 +40,10 @@ export const taskMaxBackoffSeconds = defineInt("TASK_MAX_BACKOFF_SECONDS", {
   default: 240,
   description: "Longest retry delay of a failed worker task.",
 });
-export const startRateProfile = defineString("START_RATE_PROFILE", {
-  default: "veo-quota",
+export const veoStartsPerMinute = defineInt("VEO_STARTS_PER_MINUTE", {
+  default: VIDEO_MODELS[DEFAULT_VIDEO_MODEL].startsPerMinute,
   description:
-    "Dispatch rate of the queue that starts generations: 'veo-quota' keeps to Veo's ~10 starts per minute per project; 'unthrottled' is for the local model.",
-  input: {
-    select: {
-      options: [
-        { label: "Veo quota (10/min)", value: "veo-quota" },
-        { label: "Unthrottled", value: "unthrottled" },
-      ],
-    },
-  },
+    "Generation starts per minute (the start queue's dispatch rate): at most the model's Vertex AI quota per project (Veo 3.1 GA: 50, preview and Veo 3.0/2.0 models: 10). Checked against VEO_MODEL at run time.",
 });
 export const startMaxConcurrent = defineInt("START_MAX_CONCURRENT", {
   default: 10,
@@ -74,15 +75,15 @@ export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
 export const vertexProject = defineString("VERTEX_PROJECT", {
   default: "",
   description:
-    "Google Cloud project for Veo on Vertex AI. Empty: the embedded local model renders videos.",
+    "Google Cloud project for Veo on Vertex AI. Required outside the emulator; empty in the emulator: the embedded local model renders videos.",
 });
 export const vertexLocation = defineString("VERTEX_LOCATION", {
   default: "us-central1",
   description: "Vertex AI location for Veo.",
 });
 export const veoModelId = defineString("VEO_MODEL", {
-  default: "veo-3.1-fast-generate-preview",
-  description: "Veo model id.",
+  default: DEFAULT_VIDEO_MODEL,
+  description: `Veo model id, a GA id of domain/video-capabilities.ts (${Object.keys(VIDEO_MODELS).join(", ")}).`,
 });
 export const vertexApiEndpoint = defineString("VERTEX_API_ENDPOINT", {
   default: "",
