@@ -54,6 +54,8 @@ export const logs = {
     info("sweep", report),
   swept: (creationId: string, action: string, status: string) =>
     info("creation-swept", { creationId, action, status }),
+  notConfigured: (where: string, problems: string[]) =>
+    error("deployment-not-configured", { where, problems }),
   unexpected: (where: string, err: unknown, fields: Fields = {}) =>
     error("unexpected-error", {
       where,

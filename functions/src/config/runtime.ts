@@ -5,6 +5,8 @@
 import type { MediaStore } from "../adapters/media-store";
 import type { VideoModel } from "../domain/video-model";
 import type { WorkerSettings } from "../handlers/process-creation";
+import { isEmulator } from "./environment";
+import { NotConfiguredError, settingProblems, type DeploymentSettings } from "./readiness";
 import {
   leaseSeconds,
   localModelDir,
@@ -18,6 +20,7 @@ import {
   r2SecretAccessKey,
   taskMaxAttempts,
   veoModelId,
+  veoStartsPerMinute,
   veoOutputUri,
   vertexApiEndpoint,
   vertexLocation,
@@ -42,10 +45,33 @@ export function mediaStore(): Promise<MediaStore> {
   return media;
 }
 
-/** Veo when a Vertex project is configured; otherwise the embedded local model. */
+export function deploymentSettings(): DeploymentSettings {
+  return {
+    emulator: isEmulator(),
+    vertexProject: vertexProject.value(),
+    veoOutputUri: veoOutputUri.value(),
+    veoModel: veoModelId.value(),
+    veoStartsPerMinute: veoStartsPerMinute.value(),
+    r2Endpoint: r2Endpoint.value(),
+    r2PublicUrl: r2PublicUrl.value(),
+  };
+}
+
+/** The problems that keep this deployment from taking work (empty: ready). */
+export function readinessProblems(): string[] {
+  return settingProblems(deploymentSettings());
+}
+
+/**
+ * Veo when a Vertex project is configured; the embedded local model in the emulator only.
+ * A deployment with missing settings gets no model at all (NotConfiguredError).
+ */
 export function videoModel(): Promise<VideoModel> {
+  const problems = readinessProblems();
+  if (problems.length) return Promise.reject(new NotConfiguredError(problems));
   model ??= import("../models/create-video-model").then(({ createVideoModel }) =>
     createVideoModel({
+      allowLocalModel: isEmulator(),
       vertexProject: vertexProject.value(),
       vertexLocation: vertexLocation.value(),
       veoModelId: veoModelId.value(),

@@ -97,6 +97,8 @@ export const ErrorReason = {
   tooManyActiveJobs: "too-many-active-jobs",
   idempotencyKeyReused: "idempotency-key-reused",
   wrongState: "wrong-state",
+  /** The deployment lacks a production setting: nothing was charged (`failed-precondition`). */
+  serviceNotConfigured: "service-not-configured",
 } as const;
 export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
 

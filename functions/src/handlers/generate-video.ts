@@ -8,11 +8,13 @@ import {
   type CallableRequest,
   type FunctionsErrorCode,
 } from "firebase-functions/v2/https";
-import { generateVideoInput, type ErrorReason, type GenerateVideoResult } from "../contract";
+import { ErrorReason, generateVideoInput, type GenerateVideoResult } from "../contract";
 import { creationIdFor, requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
-import { maxActiveCreations, welcomeTokens } from "../config/params";
+import { capabilitiesOf, unsupportedFields } from "../domain/video-capabilities";
+import { maxActiveCreations, veoModelId, welcomeTokens } from "../config/params";
+import { readinessProblems } from "../config/runtime";
 import { markEnqueueFailed, submitCreation } from "../adapters/creation-store";
 import { firestore, collections } from "../adapters/firebase";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
@@ -34,7 +36,16 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
     message: "This requestId was already used with different parameters.",
   },
   "wrong-state": { code: "failed-precondition", message: "Not possible in this state." },
+  "service-not-configured": {
+    code: "failed-precondition",
+    message: "Video generation is not available right now. Nothing was charged.",
+  },
 };
+
+function refuse(reason: ErrorReason, details: Record<string, unknown> = {}): HttpsError {
+  const { code, message } = REFUSALS[reason];
+  return new HttpsError(code, message, { reason, ...details });
+}
 
 export async function generateVideo(
   request: CallableRequest<unknown>,
@@ -64,6 +75,19 @@ export async function generateVideo(
 async function submit(request: CallableRequest<unknown>) {
   const userId = requireUser(request);
   const input = parseInput(generateVideoInput, request.data);
+  // Before any charge: a deployment that cannot run the job, or a model that cannot make it.
+  const problems = readinessProblems();
+  if (problems.length) {
+    logs.notConfigured("generateVideo", problems);
+    throw refuse(ErrorReason.serviceNotConfigured);
+  }
+  const model = capabilitiesOf(veoModelId.value());
+  const unsupported = model ? unsupportedFields(model, input) : [];
+  if (unsupported.length) {
+    throw new HttpsError("invalid-argument", `${veoModelId.value()} cannot make this video.`, {
+      fields: unsupported,
+    });
+  }
   return guarded("generateVideo", async () => {
     const cost = priceOf(input);
     const creationId = input.requestId
@@ -75,10 +99,7 @@ async function submit(request: CallableRequest<unknown>) {
       maxActiveJobs: maxActiveCreations.value(),
       welcomeTokens: welcomeTokens.value(),
     });
-    if (outcome.outcome === "reject") {
-      const { code, message } = REFUSALS[outcome.reason];
-      throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
-    }
+    if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId);
     return {

@@ -136,6 +136,58 @@ describe("generateVideo against the Firestore stand-in", () => {
     expect(await balanceOf(uid)).to.equal(100);
   });
 
+  /** Runs `body` with these environment values (params read process.env), then restores them. */
+  async function withEnv(values: Record<string, string>, body: () => Promise<void>) {
+    const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, values);
+    try {
+      await body();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  it("outside the emulator, refuses without Vertex/R2 settings before any charge", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    tasks.take();
+    // A deployed function: no emulator flag, and the local settings' R2 endpoint is plain http.
+    await withEnv({ FUNCTIONS_EMULATOR: "", VERTEX_PROJECT: "" }, async () => {
+      const err = await submit(uid, { prompt: "a deployed worker without Veo" }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(HttpsError);
+      expect((err as HttpsError).code).to.equal("failed-precondition");
+      expect((err as HttpsError).details).to.deep.equal({ reason: "service-not-configured" });
+      // No internals reach the client: the missing settings are only logged.
+      expect((err as HttpsError).message).not.to.match(/VERTEX|R2_/);
+    });
+    expect(await creationsOf(uid)).to.have.length(0);
+    expect(await balanceOf(uid)).to.equal(100);
+    expect(tasks.take()).to.have.length(0);
+  });
+
+  it("refuses what the configured model cannot make, naming the fields, before any charge", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    await withEnv({ VEO_MODEL: "veo-2.0-generate-001" }, async () => {
+      const fieldsOf = async (data: Record<string, unknown>) => {
+        const err = await submit(uid, { prompt: "a lighthouse", ...data }).catch((e: unknown) => e);
+        expect(err, JSON.stringify(data)).to.be.instanceOf(HttpsError);
+        expect((err as HttpsError).code).to.equal("invalid-argument");
+        return (err as { details: { fields: string[] } }).details.fields;
+      };
+      expect(await fieldsOf({ generateAudio: true })).to.deep.equal(["generateAudio"]);
+      expect(await fieldsOf({ duration: 4 })).to.deep.equal(["duration"]);
+      expect(await fieldsOf({ resolution: "1080p" })).to.deep.equal(["resolution"]);
+    });
+    expect(await creationsOf(uid)).to.have.length(0);
+    expect(await balanceOf(uid)).to.equal(100);
+  });
+
   it("keeps the job when the enqueue fails: flagged for the sweeper, charged once", async () => {
     const uid = uniqueUid();
     await setBalance(uid, 30);
