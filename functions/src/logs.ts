@@ -32,6 +32,8 @@ export const logs = {
     info("generation-started", { creationId, operationName, model }),
   generationResumed: (creationId: string, operationName: string) =>
     info("generation-resumed", { creationId, operationName }),
+  generationRestarted: (creationId: string, deadOperation: string | null, restarts: number) =>
+    warn("generation-restarted", { creationId, deadOperation, restarts }),
   generationRunning: (creationId: string, step: number, progress: number) =>
     info("generation-running", { creationId, step, progress }),
   videoStored: (

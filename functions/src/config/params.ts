@@ -55,9 +55,9 @@ export const pollIntervalSeconds = defineInt("POLL_INTERVAL_SECONDS", {
     "Delay between two looks at a running generation (the worker is not held meanwhile).",
 });
 export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
-  default: 600,
+  default: 45,
   description:
-    "How long a worker step owns a creation; past it another delivery may take over. Keep it above the worker timeout.",
+    "How long a worker step owns a creation without renewing it (a working step renews it every third of this); past it another delivery may take over. Keep it below TASK_MIN_BACKOFF_SECONDS, so a crashed step's retry finds it lapsed.",
 });
 
 // --- Sweeper ---

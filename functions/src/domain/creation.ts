@@ -36,6 +36,8 @@ export interface Creation {
   leaseExpiresAtMs: number | null;
   operationName: string | null;
   operationStartedAtMs: number | null;
+  /** Fresh generations started after a finished operation failed (absent on older documents). */
+  generationRestarts?: number;
 }
 
 export function newCreation(
@@ -73,6 +75,7 @@ export function newCreation(
     leaseExpiresAtMs: null,
     operationName: null,
     operationStartedAtMs: null,
+    generationRestarts: 0,
   };
 }
 

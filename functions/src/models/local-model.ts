@@ -41,6 +41,8 @@ interface OperationRecord {
   directives: TestDirectives;
   startedAt: number;
   readyAt: number;
+  /** `[[dead:N]]`: this operation finishes with a retryable error instead of a video. */
+  dead?: boolean;
 }
 
 export class LocalVideoModel implements VideoModel {
@@ -82,6 +84,7 @@ export class LocalVideoModel implements VideoModel {
       directives,
       startedAt,
       readyAt: startedAt + (directives.slowMs ?? this.renderDelayMs),
+      dead: attempt < directives.deadOperations,
     };
     await mkdir(this.dir("operations"), { recursive: true });
     await writeAtomically(this.recordPath(id), JSON.stringify(record));
@@ -98,6 +101,14 @@ export class LocalVideoModel implements VideoModel {
         done: false,
         progress: Math.min(0.99, Math.max(0, (now - record.startedAt) / span)),
       };
+    }
+    if (record.dead) {
+      // Like a Veo operation that ended with a google.rpc.Status such as UNAVAILABLE.
+      throw new ModelError(
+        "transient",
+        "local model: operation finished with code 14 UNAVAILABLE (simulated by [[dead:N]])",
+        { rpcCode: 14, operationName, operationFinished: true, simulated: true },
+      );
     }
     if (record.directives.policy) {
       throw new ModelError(
