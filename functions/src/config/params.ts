@@ -5,6 +5,7 @@
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
 import { DEFAULT_VIDEO_MODEL, VIDEO_MODELS } from "../domain/video-capabilities";
 import { RUNTIME_SERVICE_ACCOUNT_ID } from "./deployment";
+import { PRODUCTION_SECONDS } from "./production";
 
 // --- Identity (Terraform creates the account and outputs this param under the same name) ---
 export const runtimeServiceAccount = defineString("RUNTIME_SERVICE_ACCOUNT", {
@@ -33,11 +34,11 @@ export const taskMaxAttempts = defineInt("TASK_MAX_ATTEMPTS", {
   description: "Attempts per worker task before the creation is refunded and failed.",
 });
 export const taskMinBackoffSeconds = defineInt("TASK_MIN_BACKOFF_SECONDS", {
-  default: 60,
+  default: PRODUCTION_SECONDS.TASK_MIN_BACKOFF_SECONDS,
   description: "First retry delay of a failed worker task; doubles per attempt.",
 });
 export const taskMaxBackoffSeconds = defineInt("TASK_MAX_BACKOFF_SECONDS", {
-  default: 240,
+  default: PRODUCTION_SECONDS.TASK_MAX_BACKOFF_SECONDS,
   description: "Longest retry delay of a failed worker task.",
 });
 export const veoStartsPerMinute = defineInt("VEO_STARTS_PER_MINUTE", {
@@ -50,24 +51,24 @@ export const startMaxConcurrent = defineInt("START_MAX_CONCURRENT", {
   description: "Generation starts running at once.",
 });
 export const pollIntervalSeconds = defineInt("POLL_INTERVAL_SECONDS", {
-  default: 10,
+  default: PRODUCTION_SECONDS.POLL_INTERVAL_SECONDS,
   description:
     "Delay between two looks at a running generation (the worker is not held meanwhile).",
 });
 export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
-  default: 45,
+  default: PRODUCTION_SECONDS.WORKER_LEASE_SECONDS,
   description:
     "How long a worker step owns a creation without renewing it (a working step renews it every third of this); past it another delivery may take over. Keep it below TASK_MIN_BACKOFF_SECONDS, so a crashed step's retry finds it lapsed.",
 });
 
 // --- Sweeper ---
 export const sweepStaleAfterSeconds = defineInt("SWEEP_STALE_AFTER_SECONDS", {
-  default: 300,
+  default: PRODUCTION_SECONDS.SWEEP_STALE_AFTER_SECONDS,
   description:
     "An unfinished creation with no progress for this long (its task presumably lost) is re-enqueued by the sweeper.",
 });
 export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
-  default: 1800,
+  default: PRODUCTION_SECONDS.SWEEP_HARD_LIMIT_SECONDS,
   description: "A creation unfinished after this long is refunded and failed by the sweeper.",
 });
 
@@ -93,6 +94,11 @@ export const veoOutputUri = defineString("VEO_OUTPUT_URI", {
   default: "",
   description:
     "gs:// prefix where Veo writes videos before they move to R2 (a bucket with a 1-day lifecycle).",
+});
+export const localRenderSeconds = defineString("LOCAL_RENDER_SECONDS", {
+  default: "",
+  description:
+    "Emulator only: how long the local model renders, 'MIN-MAX' production seconds (divided by TIME_SCALE); empty: 2 s.",
 });
 export const localModelDir = defineString("LOCAL_MODEL_DIR", {
   default: "",

@@ -43,11 +43,14 @@ export async function sweepCreations(
     olderThan("processing", "createdAt", thresholds.hardLimitMs),
   ]);
   const ids = new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)));
+  // The pending ones come oldest first, and every pending job created earlier is older than the
+  // threshold too: the i-th is at position i + 1 of the start queue (FIFO by creation time).
+  const positions = new Map(found[0].docs.map((doc, i) => [doc.id, i + 1]));
   const report: SweepReport = { examined: 0, reEnqueued: 0, refunded: 0 };
   for (const id of ids) {
     report.examined++;
     try {
-      const outcome = await sweepOne(id, thresholds, nowMs);
+      const outcome = await sweepOne(id, thresholds, nowMs, positions.get(id) ?? 1);
       if (outcome === "re-enqueue") report.reEnqueued++;
       if (outcome === "give-up") report.refunded++;
     } catch (err) {
@@ -62,6 +65,7 @@ async function sweepOne(
   id: string,
   thresholds: SweepThresholds,
   nowMs: number,
+  queuePosition: number,
 ): Promise<"none" | "re-enqueue" | "give-up"> {
   const decide = (data: DocumentData) =>
     decideSweep(
@@ -70,6 +74,7 @@ async function sweepOne(
       millis(data.updatedAt),
       nowMs,
       thresholds,
+      queuePosition,
     );
 
   const ref = firestore().collection(collections.creations).doc(id);
@@ -78,6 +83,11 @@ async function sweepOne(
     if (!snap.exists) return null;
     const creation = snap.data() as Creation;
     const action = decide(creation);
+    if (action === "re-enqueue-start") {
+      // Same task id as before: a task still waiting in the queue is not duplicated.
+      tx.update(ref, { enqueueFailed: false, updatedAt: FieldValue.serverTimestamp() });
+      return { action, creation };
+    }
     if (action !== "re-enqueue") return { action, creation };
     // A new step number: the lost task (if it ever shows up) is stale, and the new task id is fresh.
     const step = creation.workerStep + 1;
@@ -90,6 +100,12 @@ async function sweepOne(
     return { action, creation: { ...creation, workerStep: step } };
   });
   if (!rescue) return "none";
+  if (rescue.action === "re-enqueue-start") {
+    const step = { creationId: id, step: rescue.creation.workerStep };
+    const result = await enqueueStep(QUEUES.start, step);
+    logs.swept(id, result === "enqueued" ? "start-re-enqueued" : "start-still-queued", "pending");
+    return result === "enqueued" ? "re-enqueue" : "none";
+  }
   if (rescue.action === "re-enqueue") {
     const queue = rescue.creation.operationName ? QUEUES.poll : QUEUES.start;
     await enqueueStep(queue, { creationId: id, step: rescue.creation.workerStep });

@@ -183,11 +183,33 @@ describe("creation lifecycle and sweeper (in process)", () => {
     await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 });
     expect(mine()).to.have.length(0);
     await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 }, Date.now() + 61_000);
-    expect(mine().map((t) => t.data)).to.deep.equal([{ creationId: id, step: 1 }]);
+    // Its first step, under its original task id: it never reached the queue.
+    expect(mine().map((t) => t.data)).to.deep.equal([{ creationId: id, step: 0 }]);
     await drain(tasks, worker());
     const doc = (await db().collection("creations").doc(id).get()).data()!;
     expect(doc.status).to.equal("draft");
     expect(doc.enqueueFailed).to.equal(false);
+  });
+
+  it("a job waiting its turn in the start queue gets no second task from the sweeper", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    const id = await submit(owner, "waiting in a long queue");
+    const queued = tasks.take();
+    expect(queued.map((t) => t.data)).to.deep.equal([{ creationId: id, step: 0 }]);
+    // Far past the stale threshold, with no rate allowance: it looks lost, but its task is
+    // still queued (same id), so Cloud Tasks refuses the copy and no dispatch is spent on it.
+    const report = await sweepCreations(
+      { staleAfterMs: 60_000, hardLimitMs: 600_000 },
+      Date.now() + 61_000,
+    );
+    expect(report.reEnqueued).to.equal(0);
+    expect(tasks.take()).to.have.length(0);
+    const doc = (await db().collection("creations").doc(id).get()).data()!;
+    expect(doc).to.include({ status: "pending", workerStep: 0 });
+    tasks.tasks.push(...queued);
+    await drain(tasks, worker());
+    expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("draft");
   });
 
   it("a sweeper pass racing a worker on the same creation never double-refunds", async () => {

@@ -1,35 +1,51 @@
 import { expect } from "chai";
-import { decideSweep } from "../../src/domain/sweep";
+import { decideSweep, expectedStartWaitMs } from "../../src/domain/sweep";
 
 describe("sweeper decision", () => {
   const thresholds = { staleAfterMs: 60_000, hardLimitMs: 600_000 };
   const now = 10_000_000;
-  const unleased = { leaseOwner: null, leaseExpiresAtMs: null };
+  const quiet = { leaseOwner: null, leaseExpiresAtMs: null, enqueueFailed: false };
+  const pending = { status: "pending" as const, ...quiet, operationName: null };
+  const running = { status: "processing" as const, ...quiet, operationName: "op" };
+
   it("leaves fresh and finished creations alone", () => {
+    expect(decideSweep(pending, now - 1000, now - 1000, now, thresholds)).to.equal("none");
     expect(
-      decideSweep({ status: "pending", ...unleased }, now - 1000, now - 1000, now, thresholds),
-    ).to.equal("none");
-    expect(
-      decideSweep({ status: "draft", ...unleased }, now - 9e6, now - 9e6, now, thresholds),
+      decideSweep({ ...pending, status: "draft" }, now - 9e6, now - 9e6, now, thresholds),
     ).to.equal("none");
   });
-  it("re-enqueues quiet unleased work", () => {
-    expect(
-      decideSweep({ status: "pending", ...unleased }, now - 70_000, now - 70_000, now, thresholds),
-    ).to.equal("re-enqueue");
-    expect(
-      decideSweep(
-        { status: "processing", ...unleased },
-        now - 90_000,
-        now - 61_000,
-        now,
-        thresholds,
-      ),
-    ).to.equal("re-enqueue");
+
+  it("enqueues a quiet never-started job's start task again (same id), and re-enqueues lost running work", () => {
+    expect(decideSweep(pending, now - 70_000, now - 70_000, now, thresholds)).to.equal(
+      "re-enqueue-start",
+    );
+    expect(decideSweep(running, now - 90_000, now - 61_000, now, thresholds)).to.equal(
+      "re-enqueue",
+    );
   });
+
   it("does not touch work under a live lease until the hard limit", () => {
-    const leased = { status: "processing" as const, leaseOwner: "w", leaseExpiresAtMs: now + 5000 };
+    const leased = { ...running, leaseOwner: "w", leaseExpiresAtMs: now + 5000 };
     expect(decideSweep(leased, now - 70_000, now - 70_000, now, thresholds)).to.equal("none");
     expect(decideSweep(leased, now - 600_000, now, now, thresholds)).to.equal("give-up");
+  });
+
+  it("tells a job waiting its turn in the start queue from a lost one", () => {
+    const rated = { ...thresholds, startsPerMinute: 10 };
+    // 50th in line at 10 starts/min: about 5 minutes of waiting are expected.
+    expect(expectedStartWaitMs(50, 10)).to.equal(300_000);
+    const created = now - 200_000;
+    expect(decideSweep(pending, created, created, now, rated, 50)).to.equal("none");
+    expect(decideSweep(pending, created, created, now, rated, 2)).to.equal("re-enqueue-start");
+    // Past its expected wait plus the stale threshold it looks lost.
+    const late = now - 361_000;
+    expect(decideSweep(pending, late, late, now, rated, 50)).to.equal("re-enqueue-start");
+  });
+
+  it("gives a job whose enqueue failed no waiting allowance: its task is not in any queue", () => {
+    const rated = { ...thresholds, startsPerMinute: 10 };
+    const created = now - 70_000;
+    const failed = { ...pending, enqueueFailed: true };
+    expect(decideSweep(failed, created, created, now, rated, 50)).to.equal("re-enqueue-start");
   });
 });
