@@ -35,7 +35,7 @@ const CALLABLES = [
 ];
 const WORKERS = ["startGeneration", "pollGeneration"];
 const PRODUCTION_FUNCTIONS = [...CALLABLES, ...WORKERS, "welcomeUser", "sweepCreations"];
-const TEST_ONLY_FUNCTIONS = ["wiringCheck", "wiringCheckTask"];
+const TEST_ONLY_FUNCTIONS = ["wiringCheck", "wiringCheckTask", "sweepNow"];
 /** Functions that open the R2 media store (config/runtime.ts mediaStore()): the only ones bound to its keys. */
 const MEDIA_USERS = ["publishCreation", "deleteCreation", "getMediaUrl", ...WORKERS];
 const R2_SECRETS = ["R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"];

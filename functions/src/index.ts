@@ -4,7 +4,7 @@
  */
 // Narrow entry points: "firebase-functions/v1" as a whole would load the Firestore SDK into every cold start.
 import { userWith } from "./config/v1-auth";
-import { onCall, type CallableOptions } from "firebase-functions/v2/https";
+import { onCall, onRequest, type CallableOptions } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type TaskQueueOptions } from "firebase-functions/v2/tasks";
 import {
@@ -27,7 +27,8 @@ import {
   type Component,
 } from "./config/deployment";
 import { isEmulator } from "./config/environment";
-import { startDispatchesPerSecond } from "./config/start-rate";
+import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
+import { scaledMs, timeScale } from "./config/time-scale";
 
 /** Region, identity and cost labels of every function. */
 const placed = (component: Component) => ({
@@ -114,12 +115,11 @@ const worker: TaskQueueOptions = {
   maxInstances: MAX_INSTANCES.worker,
   invoker: "private",
   secrets: [r2AccessKeyId, r2SecretAccessKey],
-  retryConfig: {
+  retryConfig: workerRetryConfig({
     maxAttempts: taskMaxAttempts,
     minBackoffSeconds: taskMinBackoffSeconds,
     maxBackoffSeconds: taskMaxBackoffSeconds,
-    maxDoublings: 2,
-  },
+  }),
 };
 
 const runWorkerStep = async (
@@ -151,6 +151,13 @@ export const pollGeneration = onTaskDispatched(
   runWorkerStep,
 );
 
+/** The sweeper's thresholds at the current time scale (the prod-scaled profile divides them). */
+const sweepThresholds = (params: typeof import("./config/params")) => ({
+  staleAfterMs: scaledMs(params.sweepStaleAfterSeconds.value()),
+  hardLimitMs: scaledMs(params.sweepHardLimitSeconds.value()),
+  startsPerMinute: params.veoStartsPerMinute.value() * timeScale(),
+});
+
 /** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */
 export const sweepCreations = onSchedule(
   {
@@ -165,10 +172,7 @@ export const sweepCreations = onSchedule(
       import("./handlers/sweeper"),
       import("./config/params"),
     ]);
-    await sweep({
-      staleAfterMs: params.sweepStaleAfterSeconds.value() * 1000,
-      hardLimitMs: params.sweepHardLimitSeconds.value() * 1000,
-    });
+    await sweep(sweepThresholds(params));
   },
 );
 
@@ -183,3 +187,17 @@ const testOnly = isEmulator()
 /* eslint-enable @typescript-eslint/no-require-imports */
 export const wiringCheck = testOnly?.wiringCheck;
 export const wiringCheckTask = testOnly?.wiringCheckTask;
+
+/**
+ * Emulator only: the Functions emulator does not run schedules offline, so the local stack
+ * calls this on the sweeper's (scaled) schedule; same core and thresholds as sweepCreations.
+ */
+export const sweepNow = isEmulator()
+  ? onRequest({ region: REGION }, async (_request, response) => {
+      const [{ sweepCreations: sweep }, params] = await Promise.all([
+        import("./handlers/sweeper"),
+        import("./config/params"),
+      ]);
+      response.json(await sweep(sweepThresholds(params)));
+    })
+  : undefined;

@@ -71,6 +71,11 @@ export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
   default: PRODUCTION_SECONDS.SWEEP_HARD_LIMIT_SECONDS,
   description: "A creation unfinished after this long is refunded and failed by the sweeper.",
 });
+export const admissionFinishBudgetSeconds = defineInt("ADMISSION_FINISH_BUDGET_SECONDS", {
+  default: PRODUCTION_SECONDS.ADMISSION_FINISH_BUDGET_SECONDS,
+  description:
+    "Time a started job needs to end (render, polls, a retry). Submissions are refused with resource-exhausted/queue-full while the pending backlog cannot start within SWEEP_HARD_LIMIT_SECONDS minus this.",
+});
 
 // --- Video model ---
 export const vertexProject = defineString("VERTEX_PROJECT", {

@@ -11,6 +11,11 @@ export const PRODUCTION_SECONDS = {
   WORKER_LEASE_SECONDS: 45,
   SWEEP_STALE_AFTER_SECONDS: 300,
   SWEEP_HARD_LIMIT_SECONDS: 1800,
+  /**
+   * Time a started job needs to end: the longest Veo render twice over (polls, a restart) and
+   * one retry backoff. Admission keeps the backlog startable before the hard limit minus this.
+   */
+  ADMISSION_FINISH_BUDGET_SECONDS: 300,
 } as const;
 
 /** The sweeper's schedule ("every 5 minutes"). */

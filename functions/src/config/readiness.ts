@@ -14,6 +14,8 @@ export interface DeploymentSettings {
   veoStartsPerMinute: number;
   r2Endpoint: string;
   r2PublicUrl: string;
+  /** TIME_SCALE: the prod-scaled profile's factor, for the emulator only. */
+  timeScale: number;
 }
 
 /** One line per problem, naming the setting; empty when the deployment can take work. */
@@ -35,6 +37,7 @@ export function settingProblems(settings: DeploymentSettings): string[] {
   }
   if (!/^https:\/\//.test(settings.r2Endpoint)) problems.push("R2_ENDPOINT is not an https URL");
   if (!/^https:\/\//.test(settings.r2PublicUrl)) problems.push("R2_PUBLIC_URL is not an https URL");
+  if (settings.timeScale !== 1) problems.push("TIME_SCALE must be 1 outside the emulator");
   return problems;
 }
 

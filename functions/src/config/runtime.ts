@@ -6,10 +6,12 @@ import type { MediaStore } from "../adapters/media-store";
 import type { VideoModel } from "../domain/video-model";
 import type { WorkerSettings } from "../handlers/process-creation";
 import { isEmulator } from "./environment";
+import { scaledMs, timeScale, timeScaleParam } from "./time-scale";
 import { NotConfiguredError, settingProblems, type DeploymentSettings } from "./readiness";
 import {
   leaseSeconds,
   localModelDir,
+  localRenderSeconds,
   mediaUrlTtlSeconds,
   pollIntervalSeconds,
   r2AccessKeyId,
@@ -54,6 +56,7 @@ export function deploymentSettings(): DeploymentSettings {
     veoStartsPerMinute: veoStartsPerMinute.value(),
     r2Endpoint: r2Endpoint.value(),
     r2PublicUrl: r2PublicUrl.value(),
+    timeScale: timeScaleParam.value(),
   };
 }
 
@@ -72,6 +75,7 @@ export function videoModel(): Promise<VideoModel> {
   model ??= import("../models/create-video-model").then(({ createVideoModel }) =>
     createVideoModel({
       allowLocalModel: isEmulator(),
+      localRenderDelayRangeMs: localRenderRangeMs(),
       vertexProject: vertexProject.value(),
       vertexLocation: vertexLocation.value(),
       veoModelId: veoModelId.value(),
@@ -83,10 +87,19 @@ export function videoModel(): Promise<VideoModel> {
   return model;
 }
 
+/** LOCAL_RENDER_SECONDS "MIN-MAX" (production seconds) at the current time scale. */
+function localRenderRangeMs(): { min: number; max: number } | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(localRenderSeconds.value().trim());
+  if (!match) return undefined;
+  return { min: scaledMs(Number(match[1])), max: scaledMs(Number(match[2])) };
+}
+
+/** Durations in seconds at the current time scale (fractions allowed in the emulator). */
 export function workerSettings(): WorkerSettings {
+  const scale = timeScale();
   return {
-    leaseSeconds: leaseSeconds.value(),
-    pollIntervalSeconds: pollIntervalSeconds.value(),
+    leaseSeconds: leaseSeconds.value() / scale,
+    pollIntervalSeconds: pollIntervalSeconds.value() / scale,
     maxAttempts: taskMaxAttempts.value(),
     mediaUrlTtlSeconds: mediaUrlTtlSeconds.value(),
   };

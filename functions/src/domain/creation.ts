@@ -38,6 +38,10 @@ export interface Creation {
   operationStartedAtMs: number | null;
   /** Fresh generations started after a finished operation failed (absent on older documents). */
   generationRestarts?: number;
+  /** While pending: place in the start queue (1 = next); null once a worker has it. */
+  queuePosition?: number | null;
+  /** Estimated end of the generation, from the queue position, the start rate and Veo's render time. */
+  estimatedReadyAt?: Date | null;
 }
 
 export function newCreation(

@@ -13,9 +13,24 @@ import { creationIdFor, requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
 import { capabilitiesOf, unsupportedFields } from "../domain/video-capabilities";
-import { maxActiveCreations, veoModelId, welcomeTokens } from "../config/params";
+import { decideBacklog, type BacklogDecision } from "../domain/backlog";
+import {
+  admissionFinishBudgetSeconds,
+  maxActiveCreations,
+  sweepHardLimitSeconds,
+  veoModelId,
+  veoStartsPerMinute,
+  welcomeTokens,
+} from "../config/params";
+import { VEO_RENDER_SECONDS } from "../config/production";
+import { scaledMs, timeScale } from "../config/time-scale";
 import { readinessProblems } from "../config/runtime";
-import { markEnqueueFailed, submitCreation } from "../adapters/creation-store";
+import {
+  countPending,
+  getCreation,
+  markEnqueueFailed,
+  submitCreation,
+} from "../adapters/creation-store";
 import { firestore, collections } from "../adapters/firebase";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
@@ -36,6 +51,10 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
     message: "This requestId was already used with different parameters.",
   },
   "wrong-state": { code: "failed-precondition", message: "Not possible in this state." },
+  "queue-full": {
+    code: "resource-exhausted",
+    message: "Too many videos are waiting to be generated right now. Try again later.",
+  },
   "service-not-configured": {
     code: "failed-precondition",
     message: "Video generation is not available right now. Nothing was charged.",
@@ -94,6 +113,17 @@ async function submit(request: CallableRequest<unknown>) {
       ? creationIdFor(userId, input.requestId)
       : firestore().collection(collections.creations).doc().id;
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
+    // A replay of an accepted request is answered whatever the queue looks like now.
+    const replay = input.requestId ? (await getCreation(creationId)) !== null : false;
+    const backlog = await admitToQueue(replay);
+    if (backlog?.outcome === "reject") {
+      const { retryAfterSeconds, pending, capacity } = backlog;
+      throw refuse(ErrorReason.queueFull, { retryAfterSeconds, pending, capacity });
+    }
+    if (backlog) {
+      creation.queuePosition = backlog.queuePosition;
+      creation.estimatedReadyAt = new Date(backlog.estimatedReadyMs);
+    }
 
     const outcome = await submitCreation(creationId, creation, {
       maxActiveJobs: maxActiveCreations.value(),
@@ -112,6 +142,25 @@ async function submit(request: CallableRequest<unknown>) {
       log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
     };
   });
+}
+
+/**
+ * The backlog check before any charge (domain/backlog.ts): one count() of the pending jobs.
+ * Durations and rate at the current time scale, so the prod-scaled profile behaves the same.
+ */
+async function admitToQueue(replay: boolean): Promise<BacklogDecision | undefined> {
+  if (replay) return undefined;
+  const scale = timeScale();
+  return decideBacklog(
+    await countPending(),
+    {
+      startsPerMinute: veoStartsPerMinute.value() * scale,
+      hardLimitMs: scaledMs(sweepHardLimitSeconds.value()),
+      finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
+    },
+    Date.now(),
+    scaledMs((VEO_RENDER_SECONDS.min + VEO_RENDER_SECONDS.max) / 2),
+  );
 }
 
 async function enqueueFirstStep(creationId: string): Promise<void> {

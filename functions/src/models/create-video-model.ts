@@ -31,6 +31,7 @@ export interface VideoModelConfig {
   vertexTokenUrl?: string;
   localStateDir?: string;
   localRenderDelayMs?: number;
+  localRenderDelayRangeMs?: { min: number; max: number };
 }
 
 export async function createVideoModel(config: VideoModelConfig): Promise<VideoModel> {
@@ -44,6 +45,7 @@ export async function createVideoModel(config: VideoModelConfig): Promise<VideoM
     return new LocalVideoModel({
       stateDir: config.localStateDir,
       renderDelayMs: config.localRenderDelayMs,
+      renderDelayRangeMs: config.localRenderDelayRangeMs,
     });
   }
   if (!config.veoStorageUri) throw new Error("veoStorageUri is required with a Vertex project");

@@ -30,6 +30,8 @@ export interface LocalModelOptions extends RenderOptions {
   stateDir?: string;
   /** How long an operation runs when the prompt has no `[[slow:MS]]` (default 2000 ms). */
   renderDelayMs?: number;
+  /** Instead of renderDelayMs: each operation renders for a random time in this range (imitates Veo's 60-120 s). */
+  renderDelayRangeMs?: { min: number; max: number };
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -49,6 +51,7 @@ export class LocalVideoModel implements VideoModel {
   readonly modelId = LOCAL_MODEL_ID;
   readonly stateDir: string;
   private readonly renderDelayMs: number;
+  private readonly renderDelayRangeMs?: { min: number; max: number };
   private readonly now: () => number;
   /** Renders in flight in this process, so concurrent polls here share one ffmpeg run. */
   private readonly rendering = new Map<string, Promise<void>>();
@@ -56,7 +59,13 @@ export class LocalVideoModel implements VideoModel {
   constructor(private readonly options: LocalModelOptions = {}) {
     this.stateDir = path.resolve(options.stateDir ?? DEFAULT_LOCAL_STATE_DIR);
     this.renderDelayMs = options.renderDelayMs ?? 2000;
+    this.renderDelayRangeMs = options.renderDelayRangeMs;
     this.now = options.now ?? Date.now;
+  }
+
+  private nextRenderDelayMs(): number {
+    const range = this.renderDelayRangeMs;
+    return range ? range.min + Math.random() * (range.max - range.min) : this.renderDelayMs;
   }
 
   async start(request: VideoRequest, attempt: number): Promise<{ operationName: string }> {
@@ -83,7 +92,7 @@ export class LocalVideoModel implements VideoModel {
       text,
       directives,
       startedAt,
-      readyAt: startedAt + (directives.slowMs ?? this.renderDelayMs),
+      readyAt: startedAt + (directives.slowMs ?? this.nextRenderDelayMs()),
       dead: attempt < directives.deadOperations,
     };
     await mkdir(this.dir("operations"), { recursive: true });

@@ -7,6 +7,7 @@ setupLocalEnv();
 // Loaded after the env is set: params and the Admin SDK read it.
 import { generateVideo } from "../../src/handlers/generate-video";
 import { balanceOf, creationsOf, db, ledgerOf, setBalance } from "../helpers/firestore";
+import { countPending } from "../../src/adapters/creation-store";
 
 const submit = (uid: string, data: Record<string, unknown>) =>
   generateVideo(callableRequest(data, uid));
@@ -186,6 +187,47 @@ describe("generateVideo against the Firestore stand-in", () => {
     });
     expect(await creationsOf(uid)).to.have.length(0);
     expect(await balanceOf(uid)).to.equal(100);
+  });
+
+  it("admits only the backlog the start quota can serve before the hard limit; replays still answer", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    const ahead = await countPending();
+    // Room for exactly one more: (hard limit 120 s - finish budget 60 s) at ahead + 1 starts/min.
+    const limits = {
+      VEO_STARTS_PER_MINUTE: String(ahead + 1),
+      SWEEP_HARD_LIMIT_SECONDS: "120",
+      ADMISSION_FINISH_BUDGET_SECONDS: "60",
+    };
+    await withEnv(limits, async () => {
+      const first = await submit(uid, {
+        prompt: "first in a full queue",
+        requestId: "queue-full-1",
+      });
+      const doc = (await db().collection("creations").doc(first.creationId).get()).data()!;
+      expect(doc.queuePosition).to.equal(ahead + 1);
+      expect(doc.estimatedReadyAt.toMillis()).to.be.greaterThan(Date.now());
+
+      const err = await submit(uid, { prompt: "one too many" }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(HttpsError);
+      expect((err as HttpsError).code).to.equal("resource-exhausted");
+      expect((err as HttpsError).details).to.deep.include({
+        reason: "queue-full",
+        pending: ahead + 1,
+      });
+      expect(
+        (err as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds,
+      ).to.be.greaterThan(0);
+
+      // The client's retry of the accepted request is answered, not refused as queue-full.
+      const replay = await submit(uid, {
+        prompt: "first in a full queue",
+        requestId: "queue-full-1",
+      });
+      expect(replay.creationId).to.equal(first.creationId);
+    });
+    expect(await creationsOf(uid)).to.have.length(1);
+    expect(await balanceOf(uid)).to.equal(90);
   });
 
   it("keeps the job when the enqueue fails: flagged for the sweeper, charged once", async () => {

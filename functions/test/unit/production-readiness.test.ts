@@ -15,6 +15,7 @@ const production: DeploymentSettings = {
   veoStartsPerMinute: 50,
   r2Endpoint: "https://acct.r2.cloudflarestorage.com",
   r2PublicUrl: "https://media.example.com",
+  timeScale: 1,
 };
 
 describe("production settings (fail closed)", () => {
@@ -29,12 +30,14 @@ describe("production settings (fail closed)", () => {
       veoOutputUri: "",
       r2Endpoint: "http://127.0.0.1:9000",
       r2PublicUrl: "",
+      timeScale: 30,
     });
     expect(problems.map((p) => p.split(" ")[0])).to.deep.equal([
       "VERTEX_PROJECT",
       "VEO_OUTPUT_URI",
       "R2_ENDPOINT",
       "R2_PUBLIC_URL",
+      "TIME_SCALE",
     ]);
   });
 
@@ -51,7 +54,7 @@ describe("production settings (fail closed)", () => {
   });
 
   it("lets the emulator run the local model with local endpoints", () => {
-    const local = { ...production, emulator: true, vertexProject: "", veoOutputUri: "" };
+    const local = { ...production, emulator: true, vertexProject: "", veoOutputUri: "", timeScale: 30 };
     expect(settingProblems({ ...local, r2Endpoint: "http://127.0.0.1:9000" })).to.deep.equal([]);
     expect(settingProblems({ ...local, veoStartsPerMinute: 3000 })).to.deep.equal([]);
   });
