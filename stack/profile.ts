@@ -16,7 +16,9 @@ import { PORTS, HOST, PROJECT_ID, REPO_ROOT } from "./config";
 
 export type ProfileName = "local" | "prod-scaled";
 export const PROFILES: readonly ProfileName[] = ["local", "prod-scaled"];
-export const DEFAULT_TIME_SCALE = 30;
+/** 10 rather than 30: the local model's ffmpeg renders cost real CPU that no factor scales, and at 30
+ * the 60 s hard limit is shorter than this 2-core machine needs to render a 150-job backlog. */
+export const DEFAULT_TIME_SCALE = 10;
 
 export interface Profile {
   name: ProfileName;

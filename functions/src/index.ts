@@ -29,6 +29,7 @@ import {
 import { isEmulator } from "./config/environment";
 import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
 import { scaledMs, timeScale } from "./config/time-scale";
+import { VEO_RENDER_SECONDS } from "./config/production";
 
 /** Region, identity and cost labels of every function. */
 const placed = (component: Component) => ({
@@ -151,6 +152,22 @@ export const pollGeneration = onTaskDispatched(
   runWorkerStep,
 );
 
+/** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
+const sweepPass = async () => {
+  const [sweeper, params] = await Promise.all([
+    import("./handlers/sweeper"),
+    import("./config/params"),
+  ]);
+  const thresholds = sweepThresholds(params);
+  const report = await sweeper.sweepCreations(thresholds);
+  const { min, max } = VEO_RENDER_SECONDS;
+  const repositioned = await sweeper.refreshQueuePositions(
+    thresholds.startsPerMinute,
+    scaledMs((min + max) / 2),
+  );
+  return { ...report, repositioned };
+};
+
 /** The sweeper's thresholds at the current time scale (the prod-scaled profile divides them). */
 const sweepThresholds = (params: typeof import("./config/params")) => ({
   staleAfterMs: scaledMs(params.sweepStaleAfterSeconds.value()),
@@ -168,11 +185,7 @@ export const sweepCreations = onSchedule(
     maxInstances: MAX_INSTANCES.sweeper,
   },
   async () => {
-    const [{ sweepCreations: sweep }, params] = await Promise.all([
-      import("./handlers/sweeper"),
-      import("./config/params"),
-    ]);
-    await sweep(sweepThresholds(params));
+    await sweepPass();
   },
 );
 
@@ -194,10 +207,6 @@ export const wiringCheckTask = testOnly?.wiringCheckTask;
  */
 export const sweepNow = isEmulator()
   ? onRequest({ region: REGION }, async (_request, response) => {
-      const [{ sweepCreations: sweep }, params] = await Promise.all([
-        import("./handlers/sweeper"),
-        import("./config/params"),
-      ]);
-      response.json(await sweep(sweepThresholds(params)));
+      response.json(await sweepPass());
     })
   : undefined;

@@ -4,7 +4,7 @@
  * again inside a transaction, so a worker finishing at the same moment wins cleanly.
  */
 import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firestore";
-import { decideSweep, type SweepThresholds } from "../domain/sweep";
+import { decideSweep, expectedStartWaitMs, type SweepThresholds } from "../domain/sweep";
 import type { Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
 import { refundCreation } from "../adapters/creation-store";
@@ -59,6 +59,44 @@ export async function sweepCreations(
   }
   logs.sweep(report);
   return report;
+}
+
+/**
+ * Keeps `queuePosition` and `estimatedReadyAt` of pending creations current: one pass reads the
+ * pending ones oldest first (admission bounds how many there can be) and rewrites those whose
+ * position moved, each in a transaction that checks it is still pending (a worker may have
+ * claimed it meanwhile). Per pending job and pass: one read, at most one write; no document is
+ * written on every submission or start.
+ */
+export async function refreshQueuePositions(
+  startsPerMinute: number,
+  renderMs: number,
+  nowMs = Date.now(),
+  limit = 2000,
+): Promise<number> {
+  const db = firestore();
+  const pending = await db
+    .collection(collections.creations)
+    .where("status", "==", "pending")
+    .orderBy("createdAt")
+    .limit(limit)
+    .get();
+  let moved = 0;
+  for (const [i, doc] of pending.docs.entries()) {
+    const queuePosition = i + 1;
+    if (doc.get("queuePosition") === queuePosition) continue;
+    const estimatedReadyAt = new Date(
+      nowMs + expectedStartWaitMs(queuePosition, startsPerMinute) + renderMs,
+    );
+    const wrote = await db.runTransaction(async (tx) => {
+      const current = await tx.get(doc.ref);
+      if (current.get("status") !== "pending") return false;
+      tx.update(doc.ref, { queuePosition, estimatedReadyAt });
+      return true;
+    });
+    if (wrote) moved++;
+  }
+  return moved;
 }
 
 async function sweepOne(

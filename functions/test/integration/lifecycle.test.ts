@@ -13,7 +13,7 @@ import {
   publishCreation,
   type LifecycleDeps,
 } from "../../src/handlers/creation-lifecycle";
-import { sweepCreations } from "../../src/handlers/sweeper";
+import { refreshQueuePositions, sweepCreations } from "../../src/handlers/sweeper";
 import { processCreation } from "../../src/handlers/process-creation";
 import { MediaStore } from "../../src/adapters/media-store";
 import { LocalVideoModel } from "../../src/models/local-model";
@@ -210,6 +210,33 @@ describe("creation lifecycle and sweeper (in process)", () => {
     tasks.tasks.push(...queued);
     await drain(tasks, worker());
     expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("draft");
+  });
+
+  it("keeps queue positions and ready times of waiting jobs current as the queue moves", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push(await submit(owner, `waiting ${n}`));
+    const queued = tasks.take();
+    const read = async () =>
+      Promise.all(
+        ids.map(async (id) => (await db().collection("creations").doc(id).get()).data()!),
+      );
+    await refreshQueuePositions(60, 1000);
+    const before = (await read()).map((c) => c.queuePosition as number);
+    expect(before[1]).to.equal(before[0] + 1);
+    expect(before[2]).to.equal(before[0] + 2);
+    // The first one starts: it leaves the queue and the others move up by one.
+    await processCreation(taskRequest(queued[0].data), worker());
+    const now = Date.now();
+    await refreshQueuePositions(60, 1000, now);
+    const after = await read();
+    expect(after[0].queuePosition).to.equal(null);
+    expect(after.slice(1).map((c) => c.queuePosition)).to.deep.equal([before[0], before[1]]);
+    // At 60 starts a minute, position p starts in about p seconds, then renders for 1 s.
+    expect(after[1].estimatedReadyAt.toMillis()).to.equal(now + before[0] * 1000 + 1000);
+    tasks.tasks.push(...queued.slice(1));
+    await drain(tasks, worker());
   });
 
   it("a sweeper pass racing a worker on the same creation never double-refunds", async () => {
