@@ -180,6 +180,14 @@ describe("deploy manifest (firebase-functions discovery + firebase-tools resolut
     }
   });
 
+  it("keeps the worker lease shorter than the first retry backoff (a crashed step's retry takes over)", () => {
+    const lease = Number(deploy.params.find((p) => p.name === "WORKER_LEASE_SECONDS")?.default);
+    for (const id of WORKERS) {
+      const firstRetry = byId(id).taskQueueTrigger?.retryConfig?.minBackoffSeconds ?? 0;
+      expect(lease, id).to.be.greaterThan(0).and.to.be.lessThan(firstRetry);
+    }
+  });
+
   it("starts generations at the configured model's Vertex AI quota, and polls without it", () => {
     const model = deploy.params.find((p) => p.name === "VEO_MODEL")?.default as string;
     const quota = capabilitiesOf(model);
