@@ -32,8 +32,7 @@ function logSince(from: number): string[] {
     closeSync(fd);
   }
 }
-const events = (lines: string[], event: string) =>
-  lines.filter((line) => line.includes(event));
+const events = (lines: string[], event: string) => lines.filter((line) => line.includes(event));
 
 /** Most operation starts within any window of one scaled minute. */
 function peakStartsPerScaledMinute(startedAtMs: number[]): number {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Timestamp } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/https";
 import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
 import type { TaskRecorder } from "../helpers/task-recorder";
@@ -206,7 +207,7 @@ describe("generateVideo against the Firestore stand-in", () => {
       });
       const doc = (await db().collection("creations").doc(first.creationId).get()).data()!;
       expect(doc.queuePosition).to.equal(ahead + 1);
-      expect(doc.estimatedReadyAt.toMillis()).to.be.greaterThan(Date.now());
+      expect((doc.estimatedReadyAt as Timestamp).toMillis()).to.be.greaterThan(Date.now());
 
       const err = await submit(uid, { prompt: "one too many" }).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(HttpsError);

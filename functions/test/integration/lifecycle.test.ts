@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
+import type { Timestamp } from "firebase-admin/firestore";
 import { errorCode } from "../helpers/errors";
 import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
 import type { TaskRecorder } from "../helpers/task-recorder";
@@ -232,9 +233,14 @@ describe("creation lifecycle and sweeper (in process)", () => {
     await refreshQueuePositions(60, 1000, now);
     const after = await read();
     expect(after[0].queuePosition).to.equal(null);
-    expect(after.slice(1).map((c) => c.queuePosition)).to.deep.equal([before[0], before[1]]);
+    expect(after.slice(1).map((c) => c.queuePosition as number)).to.deep.equal([
+      before[0],
+      before[1],
+    ]);
     // At 60 starts a minute, position p starts in about p seconds, then renders for 1 s.
-    expect(after[1].estimatedReadyAt.toMillis()).to.equal(now + before[0] * 1000 + 1000);
+    expect((after[1].estimatedReadyAt as Timestamp).toMillis()).to.equal(
+      now + before[0] * 1000 + 1000,
+    );
     tasks.tasks.push(...queued.slice(1));
     await drain(tasks, worker());
   });

@@ -54,7 +54,13 @@ describe("production settings (fail closed)", () => {
   });
 
   it("lets the emulator run the local model with local endpoints", () => {
-    const local = { ...production, emulator: true, vertexProject: "", veoOutputUri: "", timeScale: 30 };
+    const local = {
+      ...production,
+      emulator: true,
+      vertexProject: "",
+      veoOutputUri: "",
+      timeScale: 30,
+    };
     expect(settingProblems({ ...local, r2Endpoint: "http://127.0.0.1:9000" })).to.deep.equal([]);
     expect(settingProblems({ ...local, veoStartsPerMinute: 3000 })).to.deep.equal([]);
   });
