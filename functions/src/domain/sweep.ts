@@ -1,14 +1,15 @@
 /**
- * What the sweeper does with an unfinished creation: nothing; enqueue its start task again
- * under the same task id (a job that never started); re-enqueue it under a new step (work that
- * got lost after it started); or give up with a refund (past the hard limit).
+ * What the sweeper does with an unfinished creation: nothing; enqueue its current step again
+ * under the same task id; re-enqueue it under a new step; or give up with a refund (past the
+ * hard limit).
  *
- * A pending job may simply be waiting its turn in the rate-limited start queue: with a backlog
- * of N jobs ahead at R starts per minute it waits about N/R minutes. Only a job quiet for
- * longer than that (plus the stale threshold) looks lost, and even then its start task is
- * enqueued again under its original id: Cloud Tasks refuses a duplicate of a task that is
- * still queued, so a job that was only waiting never gets a second task, and no dispatch of
- * the start quota is spent on a stale one.
+ * Quiet is not lost. A pending job may be waiting its turn in the rate-limited start queue (at
+ * position N, about N/R minutes at R starts a minute), and any job may be waiting for a task
+ * that is merely late. So a quiet job first gets its current step enqueued again under its
+ * original task id: Cloud Tasks refuses a copy of a task it still holds, so a job that was only
+ * waiting never gets a second task, and no dispatch (of the start quota or any other) is spent
+ * on a stale one. Only a job still quiet after twice that long, whose task Cloud Tasks must have
+ * dropped (every retry failed before a claim), gets a new step and task id.
  */
 import { isActive } from "./creation-state";
 import type { Creation } from "./creation";
@@ -22,7 +23,7 @@ export interface SweepThresholds {
   startsPerMinute?: number;
 }
 
-export type SweepAction = "none" | "re-enqueue-start" | "re-enqueue" | "give-up";
+export type SweepAction = "none" | "re-enqueue-same" | "re-enqueue" | "give-up";
 
 /** How long a pending job at this position (1 = next) may wait for the start queue. */
 export function expectedStartWaitMs(queuePosition: number, startsPerMinute: number): number {
@@ -46,15 +47,13 @@ export function decideSweep(
   const leased = creation.leaseOwner !== null && (creation.leaseExpiresAtMs ?? 0) > nowMs;
   if (leased) return "none";
   const quietMs = nowMs - updatedAtMs;
-  const neverStarted = creation.status === "pending" && !creation.operationName;
-  if (neverStarted) {
-    // Its task never reached the queue: nothing is waiting, so no turn to wait for.
-    const waitMs = creation.enqueueFailed
-      ? 0
-      : thresholds.startsPerMinute
-        ? expectedStartWaitMs(queuePosition, thresholds.startsPerMinute)
-        : 0;
-    return quietMs >= thresholds.staleAfterMs + waitMs ? "re-enqueue-start" : "none";
-  }
-  return quietMs >= thresholds.staleAfterMs ? "re-enqueue" : "none";
+  // A pending job's task may be waiting its turn; one whose enqueue failed is in no queue.
+  const waitsForStart = creation.status === "pending" && !creation.enqueueFailed;
+  const waitMs =
+    waitsForStart && thresholds.startsPerMinute
+      ? expectedStartWaitMs(queuePosition, thresholds.startsPerMinute)
+      : 0;
+  const lostAfterMs = thresholds.staleAfterMs + waitMs;
+  if (quietMs >= 2 * lostAfterMs) return "re-enqueue";
+  return quietMs >= lostAfterMs ? "re-enqueue-same" : "none";
 }

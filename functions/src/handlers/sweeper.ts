@@ -7,7 +7,7 @@ import { FieldValue, Timestamp, type DocumentData } from "firebase-admin/firesto
 import { decideSweep, expectedStartWaitMs, type SweepThresholds } from "../domain/sweep";
 import type { Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
-import { refundCreation } from "../adapters/creation-store";
+import { markEnqueueFailed, refundCreation } from "../adapters/creation-store";
 import { collections, firestore } from "../adapters/firebase";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
@@ -121,11 +121,7 @@ async function sweepOne(
     if (!snap.exists) return null;
     const creation = snap.data() as Creation;
     const action = decide(creation);
-    if (action === "re-enqueue-start") {
-      // Same task id as before: a task still waiting in the queue is not duplicated.
-      tx.update(ref, { enqueueFailed: false, updatedAt: FieldValue.serverTimestamp() });
-      return { action, creation };
-    }
+    if (action === "re-enqueue-same") return { action, creation };
     if (action !== "re-enqueue") return { action, creation };
     // A new step number: the lost task (if it ever shows up) is stale, and the new task id is fresh.
     const step = creation.workerStep + 1;
@@ -138,14 +134,21 @@ async function sweepOne(
     return { action, creation: { ...creation, workerStep: step } };
   });
   if (!rescue) return "none";
-  if (rescue.action === "re-enqueue-start") {
+  const queue = rescue.creation.operationName ? QUEUES.poll : QUEUES.start;
+  if (rescue.action === "re-enqueue-same") {
+    // Same task id: Cloud Tasks refuses a copy of a task it still holds (then nothing changes).
     const step = { creationId: id, step: rescue.creation.workerStep };
-    const result = await enqueueStep(QUEUES.start, step);
-    logs.swept(id, result === "enqueued" ? "start-re-enqueued" : "start-still-queued", "pending");
-    return result === "enqueued" ? "re-enqueue" : "none";
+    const result = await enqueueStep(queue, step);
+    if (result === "already-enqueued") {
+      logs.swept(id, "still-queued", rescue.creation.status);
+      return "none";
+    }
+    // Its quiet time starts over: a re-enqueued task that is merely slow is not duplicated.
+    await markEnqueueFailed(id, false);
+    logs.swept(id, "re-enqueued-same-task", rescue.creation.status);
+    return "re-enqueue";
   }
   if (rescue.action === "re-enqueue") {
-    const queue = rescue.creation.operationName ? QUEUES.poll : QUEUES.start;
     await enqueueStep(queue, { creationId: id, step: rescue.creation.workerStep });
     logs.swept(id, "re-enqueued", rescue.creation.status);
     return "re-enqueue";

@@ -15,11 +15,20 @@ describe("sweeper decision", () => {
     ).to.equal("none");
   });
 
-  it("enqueues a quiet never-started job's start task again (same id), and re-enqueues lost running work", () => {
+  it("enqueues a quiet job's current task again under its own id first", () => {
     expect(decideSweep(pending, now - 70_000, now - 70_000, now, thresholds)).to.equal(
-      "re-enqueue-start",
+      "re-enqueue-same",
     );
     expect(decideSweep(running, now - 90_000, now - 61_000, now, thresholds)).to.equal(
+      "re-enqueue-same",
+    );
+  });
+
+  it("gives a new step only to a job quiet for twice the stale threshold (its task was dropped)", () => {
+    expect(decideSweep(running, now - 200_000, now - 120_000, now, thresholds)).to.equal(
+      "re-enqueue",
+    );
+    expect(decideSweep(pending, now - 200_000, now - 120_000, now, thresholds)).to.equal(
       "re-enqueue",
     );
   });
@@ -36,16 +45,18 @@ describe("sweeper decision", () => {
     expect(expectedStartWaitMs(50, 10)).to.equal(300_000);
     const created = now - 200_000;
     expect(decideSweep(pending, created, created, now, rated, 50)).to.equal("none");
-    expect(decideSweep(pending, created, created, now, rated, 2)).to.equal("re-enqueue-start");
+    // 2nd in line: 12 s of expected wait, so 100 s of quiet is past it (but not twice past it).
+    const quiet = now - 100_000;
+    expect(decideSweep(pending, quiet, quiet, now, rated, 2)).to.equal("re-enqueue-same");
     // Past its expected wait plus the stale threshold it looks lost.
     const late = now - 361_000;
-    expect(decideSweep(pending, late, late, now, rated, 50)).to.equal("re-enqueue-start");
+    expect(decideSweep(pending, late, late, now, rated, 50)).to.equal("re-enqueue-same");
   });
 
   it("gives a job whose enqueue failed no waiting allowance: its task is not in any queue", () => {
     const rated = { ...thresholds, startsPerMinute: 10 };
     const created = now - 70_000;
     const failed = { ...pending, enqueueFailed: true };
-    expect(decideSweep(failed, created, created, now, rated, 50)).to.equal("re-enqueue-start");
+    expect(decideSweep(failed, created, created, now, rated, 50)).to.equal("re-enqueue-same");
   });
 });
