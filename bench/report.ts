@@ -9,6 +9,8 @@ import { met, type Row } from "./lib/table";
 
 export interface Figures {
   submission?: LatencyLevel[];
+  /** Figure 1 again with the functions' Admin Firestore client on REST (preferRest). */
+  submissionRest?: LatencyLevel[];
   coldStart?: ColdStartResult;
   workerCost?: WorkerCostResult;
   streaming?: StreamingResult;
@@ -48,6 +50,26 @@ function submissionRows(levels: LatencyLevel[]): Row[] {
   });
 }
 
+/** generateVideo's latency with the Admin Firestore client on REST next to gRPC. */
+function transportRows(grpc: LatencyLevel[], rest: LatencyLevel[]): Row[] {
+  return rest.flatMap((r) => {
+    const g = grpc.find((l) => l.concurrency === r.concurrency);
+    if (!g) return [];
+    const p = (l: LatencyLevel) =>
+      `${f0(l.generateVideo.p50.median)} / ${f0(l.generateVideo.p95.median)} / ${f0(l.generateVideo.p99.median)}`;
+    return [
+      {
+        figure: `1. generateVideo p50 / p95 / p99 ms, c=${r.concurrency}, Firestore REST`,
+        measured: p(r),
+        baseline: `${p(g)} (gRPC)`,
+        ratio: `${formatRatio(ratio(r.generateVideo.p50, g.generateVideo.p50))} / ${formatRatio(ratio(r.generateVideo.p99, g.generateVideo.p99))}`,
+        goal: "",
+        met: met(undefined),
+      },
+    ];
+  });
+}
+
 function coldStartRows(c: ColdStartResult): Row[] {
   const r = ratio(c.lazy.total, c.eager.total);
   return [
@@ -64,6 +86,14 @@ function coldStartRows(c: ColdStartResult): Row[] {
       measured: `${f0(c.lazy.load.median)} / ${f0(c.lazy.firstCall.median)}`,
       baseline: `${f0(c.eager.load.median)} / ${f0(c.eager.firstCall.median)}`,
       ratio: formatPercent(ratio(c.lazy.load, c.eager.load)),
+      goal: "",
+      met: met(undefined),
+    },
+    {
+      figure: "2. cold start with Firestore REST: load / first call / total, ms",
+      measured: `${f0(c.lazyRest.load.median)} / ${f0(c.lazyRest.firstCall.median)} / ${formatSpread(c.lazyRest.total)}`,
+      baseline: `${f0(c.lazy.load.median)} / ${f0(c.lazy.firstCall.median)} / ${formatSpread(c.lazy.total)} (gRPC)`,
+      ratio: formatRatio(ratio(c.lazyRest.total, c.lazy.total)),
       goal: "",
       met: met(undefined),
     },
@@ -152,6 +182,7 @@ function throughputRows(t: NonNullable<Figures["throughput"]>): Row[] {
 export function rows(f: Figures): Row[] {
   return [
     ...(f.submission ? submissionRows(f.submission) : []),
+    ...(f.submission && f.submissionRest ? transportRows(f.submission, f.submissionRest) : []),
     ...(f.coldStart ? coldStartRows(f.coldStart) : []),
     ...(f.workerCost ? workerRows(f.workerCost) : []),
     ...(f.streaming ? streamingRows(f.streaming) : []),

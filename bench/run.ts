@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   process.env.GCE_METADATA_HOST = metadata.host; // as production has one; see stack/metadata-server.ts
   const stack = await startStack({ firebase: false, freshData: true, log });
   log("starting the Firebase emulators on a snapshot of the functions (.bench/project)");
-  const emulators = await startEmulators(project.projectDir).catch(async (err: unknown) => {
+  let emulators = await startEmulators(project.projectDir).catch(async (err: unknown) => {
     await stack.stop();
     throw err;
   });
@@ -77,6 +77,15 @@ async function main(): Promise<number> {
       const levels = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
       figures.submission = await measureSubmission(levels, RUNS, local, log);
       await resetState();
+      // The same with the functions' Admin Firestore client on REST (preferRest), which the
+      // SDK also reads from FIRESTORE_PREFER_REST: the emulators restart with it set.
+      log("restarting the Firebase emulators with FIRESTORE_PREFER_REST=true");
+      await emulators.stop();
+      emulators = await startEmulators(project.projectDir, { FIRESTORE_PREFER_REST: "true" });
+      figures.submissionRest = await measureSubmission(levels, RUNS, local, log);
+      await resetState();
+      await emulators.stop();
+      emulators = await startEmulators(project.projectDir);
     }
     if (ONLY.has(2)) figures.coldStart = await measureColdStart(RUNS + 2, recorder, log);
     if (ONLY.has(3)) {

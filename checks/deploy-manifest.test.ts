@@ -28,6 +28,7 @@ const CALLABLES = [
   "generateVideo",
   "healthCheck",
   "grantTokens",
+  "claimWelcomeGrant",
   "publishCreation",
   "cancelCreation",
   "deleteCreation",

@@ -53,11 +53,16 @@ describe("firestore.rules (offline check)", () => {
     }
   });
 
-  it("gates creations reads on ownership or published status, signed in", () => {
-    const text = readAllowsFor(rules, "creations").map((s) => conditionText(s.allow)).join(" ");
-    expect(text).to.contain("ownsResource ( )");
-    expect(text).to.contain("resource . data . status == published");
-    expect(text).to.contain("signedIn ( )");
+  it("lets only the owner read a creation (others see the public projection)", () => {
+    const allows = readAllowsFor(rules, "creations");
+    expect(allows.map((s) => conditionText(s.allow))).to.deep.equal(["ownsResource ( )"]);
+  });
+
+  it("lets signed-in users read the public feed and nothing else of it", () => {
+    const allows = readAllowsFor(rules, "publicCreations");
+    expect(allows.map((s) => [s.allow.methods, conditionText(s.allow)])).to.deep.equal([
+      [["read"], "signedIn ( )"],
+    ]);
   });
 
   it("gates transactions reads on the userId field of the entry", () => {
@@ -131,7 +136,6 @@ describe("firestore.indexes.json (offline check)", () => {
   const required: Record<string, string> = {
     "a user's creations newest first": index("creations", ["userId", "ASCENDING"], ["createdAt", "DESCENDING"]),
     "a user's ledger newest first": index("transactions", ["userId", "ASCENDING"], ["timestamp", "DESCENDING"]),
-    "the public feed newest first": index("creations", ["status", "ASCENDING"], ["publishedAt", "DESCENDING"]),
     "generateVideo: a user's unfinished jobs": index("creations", ["userId", "ASCENDING"], ["status", "ASCENDING"]),
     "sweeper: pending (or processing past the hard limit) older than t": index("creations", ["status", "ASCENDING"], ["createdAt", "ASCENDING"]),
     "sweeper: processing not updated since t": index("creations", ["status", "ASCENDING"], ["updatedAt", "ASCENDING"]),

@@ -15,7 +15,7 @@ import {
   type CreationSnapshot,
 } from "../client";
 import { REPO_ROOT } from "../stack/config";
-import { signUpDemoUser, waitForBalance } from "./account";
+import { signUpVerifiedUser, waitForBalance } from "./account";
 import { asksForFailure, parseDemoArgs, UsageError, USAGE } from "./args";
 import { downloadVideo } from "./download";
 import { connectClient, type ClientSdk } from "./firebase-client";
@@ -69,10 +69,11 @@ async function main(): Promise<number> {
 
   client = connectClient();
   const { db, functions, auth } = client;
-  const user = await signUpDemoUser(auth);
-  say(`✔ signed up ${user.email} (uid ${user.uid}) on the Auth emulator`);
-  const before = await waitForBalance(db, user.uid, () => true, WELCOME_TIMEOUT_MS, "welcome balance");
-  say(`✔ welcome grant arrived: balance ${before} tokens`);
+  const user = await signUpVerifiedUser(auth, functions);
+  say(`✔ signed up ${user.email} (uid ${user.uid}) on the Auth emulator; email verified`);
+  if (!user.welcome.granted) throw new DemoFailure(`no welcome grant: ${user.welcome.reason ?? "unknown"}`);
+  const before = await waitForBalance(db, user.uid, (b) => b > 0, WELCOME_TIMEOUT_MS, "welcome balance");
+  say(`✔ welcome grant claimed: balance ${before} tokens`);
 
   say(`▶ generateVideo ${JSON.stringify(args.input)}`);
   const queued = await generateVideo(functions, args.input).catch((err: unknown) => {

@@ -154,7 +154,9 @@ describe("reliability: hostile input", function () {
   });
 
   it("refuses forged, expired and other-project ID tokens where tokens are verified", async () => {
-    setupLocalEnv();
+    // App Check is a separate gate (no App Check tokens can be made offline): off here, so
+    // the ID token is what decides.
+    setupLocalEnv({ ENFORCE_APP_CHECK: "false" });
     // The onCall wrapper itself, verifying with firebase-admin (emulator mode: claims, expiry,
     // project and the user's existence are checked; signatures are not, see the report).
     const server = await serveCallables({

@@ -7,7 +7,8 @@
  * `npm test`; checks/rules.test.ts checks the rules file statically instead.
  *
  * Matrix: owner / other user / anonymous (signed out) x get / list / create /
- * update / delete for users, creations and transactions, plus the public feed.
+ * update / delete for users, creations and transactions, plus the public feed
+ * (publicCreations: the projection others may read).
  */
 import {
   assertFails,
@@ -53,6 +54,16 @@ const seed: Record<string, Record<string, unknown>> = {
     cost: 10,
     createdAt: at("2025-01-01T09:00:00Z"),
     updatedAt: at("2025-01-01T09:05:00Z"),
+    publishedAt: at("2025-01-01T09:05:00Z"),
+  },
+  "publicCreations/alice-published": {
+    creationId: "alice-published",
+    mediaUrl: "https://media.example/alice-published.mp4",
+    posterUrl: null,
+    prompt: "a lighthouse at dusk",
+    aspectRatio: "9:16",
+    duration: 8,
+    creatorName: "Alice",
     publishedAt: at("2025-01-01T09:05:00Z"),
   },
   "creations/bob-pending": {
@@ -225,31 +236,40 @@ describe("creations/{id}", () => {
   });
 });
 
-describe("public feed (published creations)", () => {
-  it("another signed-in user gets a published creation", async () => {
-    const snap = await assertSucceeds(db(bob()).doc("creations/alice-published").get());
-    expect(snap.get("status")).to.equal("published");
+describe("public feed (publicCreations, the projection of published creations)", () => {
+  it("another signed-in user gets the public projection of a published creation", async () => {
+    const snap = await assertSucceeds(db(bob()).doc("publicCreations/alice-published").get());
+    expect(snap.get("prompt")).to.equal("a lighthouse at dusk");
   });
 
-  it("anonymous cannot get a published creation", async () => {
-    await assertFails(db(anon()).doc("creations/alice-published").get());
+  it("another signed-in user cannot get the published creation itself (internals)", async () => {
+    await assertFails(db(bob()).doc("creations/alice-published").get());
   });
 
-  it("a signed-in user lists the feed (where status == published orderBy publishedAt desc)", async () => {
+  it("anonymous cannot get a published creation's projection", async () => {
+    await assertFails(db(anon()).doc("publicCreations/alice-published").get());
+  });
+
+  it("a signed-in user lists the feed (publicCreations orderBy publishedAt desc)", async () => {
     const snap = await assertSucceeds(
-      db(bob()).collection("creations").where("status", "==", "published").orderBy("publishedAt", "desc").get(),
+      db(bob()).collection("publicCreations").orderBy("publishedAt", "desc").get(),
     );
     expect(snap.docs.map((d) => d.id)).to.deep.equal(["alice-published"]);
   });
 
   it("anonymous cannot list the feed", async () => {
-    await assertFails(
-      db(anon()).collection("creations").where("status", "==", "published").orderBy("publishedAt", "desc").get(),
-    );
+    await assertFails(db(anon()).collection("publicCreations").orderBy("publishedAt", "desc").get());
   });
 
-  it("a signed-in user cannot list other users' drafts by status", async () => {
+  it("a signed-in user cannot list other users' creations by status", async () => {
+    await assertFails(db(bob()).collection("creations").where("status", "==", "published").get());
     await assertFails(db(bob()).collection("creations").where("status", "==", "draft").get());
+  });
+
+  it("nobody writes the feed from a client", async () => {
+    await assertFails(db(alice()).doc("publicCreations/alice-published").update({ prompt: "x" }));
+    await assertFails(db(alice()).doc("publicCreations/forged").set({ prompt: "x" }));
+    await assertFails(db(bob()).doc("publicCreations/alice-published").delete());
   });
 });
 

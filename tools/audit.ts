@@ -14,7 +14,7 @@ if (local) {
   process.env.FIRESTORE_EMULATOR_HOST ??= "127.0.0.1:8080";
 }
 
-async function listObjects(): Promise<string[]> {
+async function listObjects(bucket: string): Promise<string[]> {
   const s3 = new S3Client({
     endpoint: process.env.R2_ENDPOINT ?? "http://127.0.0.1:9000",
     region: "auto",
@@ -28,7 +28,7 @@ async function listObjects(): Promise<string[]> {
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: process.env.R2_BUCKET ?? "phoenix-media", Prefix: "videos/", ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: "videos/", ContinuationToken: token }),
     );
     keys.push(...(page.Contents ?? []).map((object) => object.Key!));
     token = page.NextContinuationToken;
@@ -38,17 +38,19 @@ async function listObjects(): Promise<string[]> {
 
 export async function loadAuditInput(): Promise<AuditInput> {
   const db = firestore();
-  const [users, ledger, creations, objects] = await Promise.all([
+  const [users, ledger, creations, objects, publicObjects] = await Promise.all([
     db.collection("users").get(),
     db.collection("transactions").get(),
     db.collection("creations").get(),
-    listObjects(),
+    listObjects(process.env.R2_BUCKET ?? "phoenix-media"),
+    listObjects(process.env.R2_PUBLIC_BUCKET ?? "phoenix-media-public"),
   ]);
   return {
     users: users.docs.map((doc) => ({
       id: doc.id,
       tokenBalance: doc.get("tokenBalance") as number,
       totalTokensSpent: (doc.get("totalTokensSpent") as number | undefined) ?? 0,
+      activeJobs: doc.get("activeJobs") as number | undefined,
     })),
     ledger: ledger.docs.map((doc) => ({
       id: doc.id,
@@ -65,6 +67,7 @@ export async function loadAuditInput(): Promise<AuditInput> {
       mediaPath: (doc.get("mediaPath") as string | null | undefined) ?? null,
     })),
     objects,
+    publicObjects,
   };
 }
 

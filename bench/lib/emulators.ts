@@ -16,14 +16,23 @@ export interface BenchEmulators {
   stop(): Promise<void>;
 }
 
-export async function startEmulators(projectDir: string, timeoutMs = 180_000) {
+export async function startEmulators(
+  projectDir: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+  timeoutMs = 180_000,
+) {
   const log = openSync(EMULATOR_LOG, "w");
   const child = spawn(
     FIREBASE_BIN,
     ["emulators:start", "--only", ONLY.join(","), "--project", PROJECT_ID, "--non-interactive"],
     {
       cwd: projectDir,
-      env: { ...process.env, FIRESTORE_EMULATOR_HOST: addr("firestore"), NO_UPDATE_NOTIFIER: "1" },
+      env: {
+        ...process.env,
+        ...extraEnv,
+        FIRESTORE_EMULATOR_HOST: addr("firestore"),
+        NO_UPDATE_NOTIFIER: "1",
+      },
       detached: true,
       stdio: ["ignore", log, log],
     },

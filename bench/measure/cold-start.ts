@@ -20,6 +20,8 @@ export interface ColdStartSample {
 
 export interface ColdStartResult {
   lazy: { total: Spread; load: Spread; firstCall: Spread; modules: number };
+  /** The same with the Admin Firestore client on REST (FIRESTORE_PREFER_REST=true). */
+  lazyRest: { total: Spread; load: Spread; firstCall: Spread; modules: number };
   eager: { total: Spread; load: Spread; firstCall: Spread; modules: number };
   /** Callable SDK + Firestore SDK + one read: the part no layout of ours can remove. */
   floor: { total: Spread; load: Spread; firstCall: Spread; modules: number };
@@ -44,16 +46,21 @@ export async function measureColdStart(
   log: (m: string) => void,
 ): Promise<ColdStartResult> {
   const env = { ...process.env, CLOUD_TASKS_EMULATOR_HOST: recorder.host };
-  const samples: Record<"lazy" | "eager" | "floor", ColdStartSample[]> = {
+  const samples: Record<"lazy" | "lazyRest" | "eager" | "floor", ColdStartSample[]> = {
     lazy: [],
+    lazyRest: [],
     eager: [],
     floor: [],
   };
+  const restEnv = { ...env, FIRESTORE_PREFER_REST: "true" };
   for (let run = -1; run < runs; run++) {
-    for (const mode of ["lazy", "eager", "floor"] as const) {
+    for (const mode of ["lazy", "lazyRest", "eager", "floor"] as const) {
       const uid = `bench-cold-${mode}-${run + 1}-${Date.now()}`;
       await setBalance(uid, 100); // an existing user, as after the sign-up trigger
-      const sample = await coldStartChild(mode, uid, env);
+      const sample =
+        mode === "lazyRest"
+          ? await coldStartChild("lazy", uid, restEnv)
+          : await coldStartChild(mode, uid, env);
       if (sample.status !== "pending") throw new Error(`cold start ${mode}: ${sample.status}`);
       recorder.take();
       if (run < 0) continue; // warms the OS file cache for both
@@ -70,6 +77,7 @@ export async function measureColdStart(
   });
   return {
     lazy: summary(samples.lazy),
+    lazyRest: summary(samples.lazyRest),
     eager: summary(samples.eager),
     floor: summary(samples.floor),
     packages: samples.lazy[0].packages,

@@ -4,10 +4,12 @@ import { FirestoreServer, FirestoreState } from "@firestore-emulator/server";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 
 import { openFrontDoor } from "./frontDoor";
-import { createHttpHandler } from "./http";
+import { createHttpHandler, livenessRoute, resetRoute, type Route } from "./http";
 import { LockManager } from "./locks";
 import { serviceDefinition, standinService } from "./service";
+import { restRoute } from "./rest";
 import { TransactionRegistry } from "./transactions";
+import { webChannelDoor, type WebChannelDoor } from "./webchannel";
 
 export interface StandinOptions {
   /** Interface to bind; 127.0.0.1 unless told otherwise. */
@@ -43,6 +45,8 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   );
   let state: FirestoreState;
   let grpc: Server;
+  let channels: WebChannelDoor | null = null;
+  const routes: Route[] = [];
   if (options.raw) {
     // The raw server exactly as published (its service and store come from one bundle; the
     // store's error classes only match within it). We only take over its listening.
@@ -52,14 +56,19 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   } else {
     state = new FirestoreState();
     grpc = new Server();
-    grpc.addService(serviceDefinition, standinService(state, txs));
+    const core = { definition: serviceDefinition, impl: standinService(state, txs) };
+    grpc.addService(core.definition, core.impl);
+    // The browser doors call the same handlers in-process.
+    channels = webChannelDoor(core);
+    routes.push(restRoute(core), channels.route);
   }
   const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
 
-  const http = createHttpHandler(() => {
+  const reset = resetRoute(() => {
     txs.abortAll("Transaction aborted: the emulator was reset.");
     state.clear();
   });
+  const http = createHttpHandler([reset, livenessRoute, ...routes]);
   const door = await openFrontDoor(
     options.host ?? "127.0.0.1",
     options.port,
@@ -70,6 +79,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     port: door.port,
     stop: async () => {
       txs.abortAll("The emulator is shutting down.");
+      channels?.closeAll();
       injector.destroy();
       grpc.forceShutdown();
       await door.close();

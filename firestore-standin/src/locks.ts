@@ -31,6 +31,8 @@ export function overlaps(a: LockScope, b: LockScope): boolean {
   return idOf(a) === idOf(b);
 }
 
+const DEADLOCK = "Transaction aborted: lock conflict (deadlock).";
+
 const keyOf = (s: LockScope): string => `${s.kind}:${s.kind === "group" ? s.id : s.path}`;
 
 interface Waiter {
@@ -63,7 +65,7 @@ export class LockManager {
       return Promise.resolve();
     }
     if (this.reaches(blockers, owner)) {
-      return Promise.reject(aborted("Transaction aborted: lock conflict (deadlock)."));
+      return Promise.reject(aborted(DEADLOCK));
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
@@ -95,16 +97,35 @@ export class LockManager {
   private wake(): void {
     // FIFO scan: earlier waiters get first pick, so nobody starves behind newcomers.
     const still: Waiter[] = [];
+    let granted = false;
     for (const w of this.waiters) {
       if (this.blockers(w.owner, w.scopes).size === 0) {
         this.grant(w.owner, w.scopes);
         clearTimeout(w.timer);
         w.resolve();
+        granted = true;
       } else {
         still.push(w);
       }
     }
     this.waiters = still;
+    if (granted) this.breakDeadlocks();
+  }
+
+  /**
+   * A grant can close a cycle nobody is asking about: the new holder may still wait on
+   * another request (parallel reads in one transaction) for a lock held by someone who now
+   * waits on it. The first waiter found in a cycle is ABORTED, which breaks it.
+   */
+  private breakDeadlocks(): void {
+    for (const w of [...this.waiters]) {
+      if (!this.waiters.includes(w)) continue;
+      if (this.reaches(this.blockers(w.owner, w.scopes), w.owner)) {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        clearTimeout(w.timer);
+        w.reject(aborted(DEADLOCK));
+      }
+    }
   }
 
   private grant(owner: string, scopes: LockScope[]): void {

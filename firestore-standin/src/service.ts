@@ -48,6 +48,7 @@ import {
 
 import { GrpcError } from "./errors";
 import type { LockScope } from "./locks";
+import { SnapshotTimes } from "./snapshotTimes";
 import type { Transaction, TransactionRegistry } from "./transactions";
 import { applyWrites, CommitClock, writePath } from "./writes";
 
@@ -102,6 +103,13 @@ function queryScope(parent: string, query: StructuredQuery): LockScope[] {
 
 const txBytes = (tx: Transaction): Uint8Array => Buffer.from(tx.id, "hex");
 
+/** What a read needs to know about its call: whether (and when) the client cancelled it. */
+interface CancellableCall {
+  cancelled: boolean;
+  once(event: "cancelled", listener: () => void): unknown;
+  removeListener(event: "cancelled", listener: () => void): unknown;
+}
+
 interface TxRequest {
   consistency_selector: string;
   transaction: Uint8Array;
@@ -114,6 +122,7 @@ export function standinService(
 ): UntypedServiceImplementation {
   const impl = delegatingService(state);
   const clock = new CommitClock();
+  const snapshotTimes = new SnapshotTimes();
 
   /** The transaction a read belongs to; `fresh` when the read began it (lazy begin). */
   function readTransaction(req: TxRequest): { tx: Transaction | null; fresh: boolean } {
@@ -125,15 +134,27 @@ export function standinService(
   }
 
   /** Runs a read; a transaction that fails to get its locks (or was begun here) is ended. */
-  async function transactionalRead(req: TxRequest, scopes: LockScope[]): Promise<Transaction | null> {
+  async function transactionalRead(
+    req: TxRequest,
+    scopes: LockScope[],
+    call: CancellableCall,
+  ): Promise<Transaction | null> {
     const { tx, fresh } = readTransaction(req);
     if (!tx) return null;
+    // The client learns a lazily begun transaction's id only from this read's answer: if the
+    // read is cancelled before answering, nobody can ever commit or roll it back.
+    const drop = (): void => txs.abort(tx, "Transaction aborted: its first read was cancelled.");
+    if (fresh) call.once("cancelled", drop);
     try {
+      if (fresh && call.cancelled) drop();
       await txs.lock(tx, scopes);
     } catch (err) {
       if (fresh) txs.finish(tx);
       else txs.abort(tx, err instanceof Error ? err.message : "Transaction aborted.");
       throw err;
+    } finally {
+      // The answer (with the id) is written in the same tick: a later cancel is the client's own.
+      call.removeListener("cancelled", drop);
     }
     return tx;
   }
@@ -141,9 +162,11 @@ export function standinService(
   async function commit(writes: Write[], transaction: Uint8Array): Promise<CommitResponse> {
     if (transaction.length === 0) {
       const date = clock.next();
-      const results = await txs.withPlainLocks(docScopes(writes), () =>
-        applyWrites(state, date, writes),
-      );
+      const results = await txs.withPlainLocks(docScopes(writes), () => {
+        const applied = applyWrites(state, date, writes);
+        snapshotTimes.committed(date);
+        return applied;
+      });
       return CommitResponse.fromObject({
         commit_time: TimestampFromDate(date).toObject(),
         write_results: results.map((r) => r.toObject()),
@@ -157,6 +180,7 @@ export function standinService(
       await txs.lock(tx, docScopes(writes));
       const date = clock.next();
       const results = applyWrites(state, date, writes);
+      snapshotTimes.committed(date);
       return CommitResponse.fromObject({
         commit_time: TimestampFromDate(date).toObject(),
         write_results: results.map((r) => r.toObject()),
@@ -179,7 +203,7 @@ export function standinService(
   ): void => {
     const req = call.request;
     const scopes: LockScope[] = req.documents.map((path) => ({ kind: "doc", path }));
-    transactionalRead(req, scopes)
+    transactionalRead(req, scopes, call)
       .then((tx) => {
         if (tx && req.consistency_selector === "new_transaction") {
           call.write(BatchGetDocumentsResponse.fromObject({ transaction: txBytes(tx) }));
@@ -202,7 +226,7 @@ export function standinService(
 
   impl.RunQuery = (call: ServerWritableStream<RunQueryRequest, RunQueryResponse>): void => {
     const req = call.request;
-    transactionalRead(req, queryScope(req.parent, req.structured_query))
+    transactionalRead(req, queryScope(req.parent, req.structured_query), call)
       .then((tx) => {
         const docs = state.v1Query(req.parent, req.structured_query);
         const base = {
@@ -231,7 +255,7 @@ export function standinService(
   ): void => {
     const req = call.request;
     const query = req.structured_aggregation_query.structured_query;
-    transactionalRead(req, queryScope(req.parent, query))
+    transactionalRead(req, queryScope(req.parent, query), call)
       .then((tx) => {
         // The raw handler echoes request.transaction back; point it at our transaction.
         if (tx) req.transaction = txBytes(tx);
@@ -328,6 +352,33 @@ export function standinService(
   impl.Listen = (call: ServerDuplexStream<ListenRequest, ListenResponse>): void => {
     const targets = new Map<number, Array<() => void>>();
     let closed = false;
+    // Global snapshots (NO_CHANGE for no target) are coalesced and sent once every target has
+    // seen the commits before their read time (see snapshotTimes.ts).
+    let globalPending = false;
+    let lastGlobalMs = 0;
+    const sendGlobal = (): void => {
+      globalPending = false;
+      if (closed) return;
+      const readMs = snapshotTimes.consistentMs();
+      if (readMs > lastGlobalMs) {
+        lastGlobalMs = readMs;
+        call.write(
+          ListenResponse.fromObject({
+            target_change: {
+              target_change_type: TargetChangeTargetChangeType.NO_CHANGE,
+              target_ids: [],
+              read_time: TimestampFromDate(new Date(readMs)).toObject(),
+            },
+          }),
+        );
+      }
+      if (snapshotTimes.busy) scheduleGlobal();
+    };
+    const scheduleGlobal = (): void => {
+      if (globalPending) return;
+      globalPending = true;
+      setImmediate(sendGlobal);
+    };
     const send = (res: ListenResponse): void => {
       if (closed) return;
       const ids = res.has_target_change
@@ -335,6 +386,10 @@ export function standinService(
         : res.has_document_change
           ? res.document_change.target_ids
           : [];
+      if (res.has_target_change && ids.length === 0) {
+        scheduleGlobal();
+        return;
+      }
       // A removed target's pending notifications are dropped.
       if (ids.length > 0 && !ids.some((id) => targets.has(id))) return;
       call.write(res);

@@ -39,9 +39,34 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 export const errorCode = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
+
+export type AdminDb = ReturnType<typeof adminFirestore.getFirestore>;
+
+/**
+ * firebase-admin on the server at 127.0.0.1:`port` (gRPC, or REST with preferRest).
+ * FIRESTORE_EMULATOR_HOST would override the host setting, so it is pointed at this server
+ * just while the settings are applied.
+ */
+export function adminDbAt(
+  port: number,
+  preferRest = false,
+): { db: AdminDb; close(): Promise<void> } {
+  const app = adminApp.initializeApp({ projectId: PROJECT_ID }, `admin-${port}-${Math.random()}`);
+  const db = adminFirestore.getFirestore(app);
+  const saved = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
+  try {
+    db.settings({ preferRest });
+  } finally {
+    if (saved === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+    else process.env.FIRESTORE_EMULATOR_HOST = saved;
+  }
+  return { db, close: () => adminApp.deleteApp(app) };
+}

@@ -60,6 +60,10 @@ export const grantTokens = onCall(callableIn("admin"), async (request) =>
   (await import("./handlers/grant-tokens")).grantTokens(request),
 );
 
+export const claimWelcomeGrant = onCall(callable, async (request) =>
+  (await import("./handlers/claim-welcome")).claimWelcomeGrant(request),
+);
+
 const withMedia: CallableOptions = { ...callable, secrets: [r2AccessKeyId, r2SecretAccessKey] };
 const lifecycle = async () => {
   const [handlers, runtime, params] = await Promise.all([

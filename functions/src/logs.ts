@@ -20,8 +20,14 @@ export const logs = {
   }) => info("submission", fields),
   enqueueFailed: (creationId: string, err: unknown) =>
     error("enqueue-failed", { creationId, error: String(err) }),
-  userCreated: (userId: string, created: boolean, grant: number) =>
-    info("user-created", { userId, created, grant }),
+  userCreated: (userId: string, welcome: string | null, grant: number) =>
+    welcome === "budget-exhausted"
+      ? warn("welcome-budget-exhausted", { userId, via: "sign-up" })
+      : info("user-created", { userId, created: welcome !== null, welcome, grant }),
+  welcomeClaimed: (userId: string, welcome: string, grant: number) =>
+    welcome === "budget-exhausted"
+      ? warn("welcome-budget-exhausted", { userId, via: "claim" })
+      : info("welcome-claimed", { userId, welcome, grant }),
   tokensGranted: (userId: string, amount: number, by: string) =>
     info("tokens-granted", { userId, amount, by }),
   stepSkipped: (creationId: string, step: number, why: string) =>

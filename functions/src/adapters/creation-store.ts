@@ -7,10 +7,18 @@ import { decideAdmission, type Admission } from "../domain/admission";
 import { ACTIVE_STATUSES, canDelete, isEnd } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { debitEntry, refundEntry } from "../domain/ledger";
+import {
+  decideMediaOp,
+  MEDIA_OP_LEASE_MS,
+  type MediaOp,
+  type MediaOpDecision,
+  type MediaOpKind,
+} from "../domain/media-op";
+import { publicProjection } from "../domain/public-creation";
 import { decideClaim, type Claim } from "../domain/worker-step";
 import type { CreationStatus } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
-import { welcomeGrantFor, writeLedgerEntry, writeNewUser } from "./user-store";
+import { planWelcome, writeLedgerEntry, writeNewUser, type WelcomeRequest } from "./user-store";
 
 const creationRef = (id: string): DocumentReference =>
   firestore().collection(collections.creations).doc(id);
@@ -37,7 +45,7 @@ export type SubmitOutcome =
 export async function submitCreation(
   creationId: string,
   creation: Creation,
-  limits: { maxActiveJobs: number; welcomeTokens: number },
+  limits: { maxActiveJobs: number; welcome: WelcomeRequest },
 ): Promise<SubmitOutcome> {
   const { maxActiveJobs } = limits;
   const db = firestore();
@@ -52,20 +60,16 @@ export async function submitCreation(
     .limit(maxActiveJobs);
 
   return db.runTransaction(async (tx): Promise<SubmitOutcome> => {
-    const [userSnap, existingSnap, debitSnap] = await Promise.all([
-      tx.get(user),
-      tx.get(ref),
-      tx.get(debitRef),
-    ]);
-    // The user document is this user's submission lock: read (so locked) first, and written by
-    // every submission, so this plain query sees all of the user's earlier submissions. A job
-    // ending meanwhile only makes the count conservative. A query inside the transaction would
-    // also be correct but would lock far more than this user's documents.
-    const activeSnap = await active.get();
-    const welcome = userSnap.exists
-      ? 0
-      : await welcomeGrantFor(tx, creation.userId, limits.welcomeTokens);
-    const balance = userSnap.exists ? (userSnap.get("tokenBalance") as number) : welcome;
+    // One round trip for what admission needs: the user (balance, unfinished jobs; read so
+    // locked, it serialises this user's submissions), the creation the request id maps to,
+    // and its debit entry (a key charged once, then deleted, stays spent).
+    const [userSnap, existingSnap, debitSnap] = await tx.getAll(user, ref, debitRef);
+    // Users from before the counter existed are counted once by query; every later change of
+    // the count happens in the transactions that start or end a job.
+    const counted = userSnap.get("activeJobs") as number | undefined;
+    const activeJobs = counted ?? (await active.get()).size;
+    const welcome = userSnap.exists ? null : await planWelcome(tx, creation.userId, limits.welcome);
+    const balance = welcome ? welcome.grant : (userSnap.get("tokenBalance") as number);
     const existing = existingSnap.exists
       ? (existingSnap.data() as Creation)
       : debitSnap.exists // charged once, then deleted: the key is spent
@@ -77,7 +81,7 @@ export async function submitCreation(
       existing,
       balance,
       cost: creation.cost,
-      activeJobs: activeSnap.size,
+      activeJobs,
       maxActiveJobs,
     });
     if (admission.outcome === "reject") return admission;
@@ -89,9 +93,10 @@ export async function submitCreation(
       tokenBalance: balance - creation.cost,
       totalTokensSpent:
         ((userSnap.get("totalTokensSpent") as number | undefined) ?? 0) + creation.cost,
+      activeJobs: activeJobs + 1,
     };
-    if (userSnap.exists) tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
-    else writeNewUser(tx, creation.userId, welcome, balances);
+    if (welcome) writeNewUser(tx, creation.userId, welcome, balances);
+    else tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
     tx.create(ref, {
       ...creation,
       createdAt: FieldValue.serverTimestamp(),
@@ -175,46 +180,122 @@ export async function updateIfOwner(
   });
 }
 
-/** processing -> draft, for the lease owner of a creation that was not refunded meanwhile. */
+/**
+ * processing -> draft, for the lease owner of a creation that was not refunded meanwhile;
+ * the job stops counting against the user's unfinished jobs in the same commit.
+ */
 export async function finishCreation(
   creationId: string,
   owner: string,
   fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed">,
 ): Promise<boolean> {
-  return updateIfOwner(creationId, owner, {
-    ...fields,
-    status: "draft",
-    progress: 1,
-    leaseOwner: null,
-    leaseExpiresAtMs: null,
-    error: null,
-    completedAt: FieldValue.serverTimestamp(),
+  return firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (!creation || isEnd(creation.status) || creation.leaseOwner !== owner) return false;
+    const userJobs = await readActiveJobs(tx, creation.userId);
+    tx.update(creationRef(creationId), {
+      ...fields,
+      status: "draft",
+      progress: 1,
+      leaseOwner: null,
+      leaseExpiresAtMs: null,
+      error: null,
+      lastError: null,
+      completedAt: FieldValue.serverTimestamp(),
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    releaseActiveJob(tx, creation.userId, userJobs);
+    return true;
   });
 }
 
-/** draft -> published. True when it is published now (a repeat is harmless). */
-export async function markPublished(creationId: string, mediaUrl: string): Promise<boolean> {
+/** The user's count of unfinished jobs (undefined on documents from before the counter). */
+async function readActiveJobs(tx: Transaction, userId: string): Promise<number | undefined> {
+  return (await tx.get(userRef(userId))).get("activeJobs") as number | undefined;
+}
+
+/** One unfinished job fewer, written in the transaction that ends the job. */
+function releaseActiveJob(tx: Transaction, userId: string, activeJobs: number | undefined): void {
+  if (activeJobs === undefined) return;
+  tx.update(userRef(userId), { activeJobs: Math.max(0, activeJobs - 1) });
+}
+
+const publicRef = (id: string): DocumentReference =>
+  firestore().collection(collections.publicCreations).doc(id);
+
+export type MediaOpClaim = MediaOpDecision & { creation: Creation | null };
+
+/**
+ * Claims a creation's media operation for one publish or delete call (see domain/media-op).
+ * Only the owner's creations are seen: anyone else's is reported as missing.
+ */
+export async function claimMediaOp(
+  creationId: string,
+  userId: string,
+  kind: MediaOpKind,
+  owner: string,
+  nowMs: number,
+): Promise<MediaOpClaim> {
+  return firestore().runTransaction(async (tx) => {
+    const found = await readCreation(tx, creationId);
+    const creation = found?.userId === userId ? found : null;
+    const decision = decideMediaOp(creation, kind, nowMs);
+    if (decision.outcome === "claim" && creation) {
+      const mediaOp: MediaOp = { kind, owner, expiresAtMs: nowMs + MEDIA_OP_LEASE_MS };
+      tx.update(creationRef(creationId), { mediaOp });
+    }
+    return { ...decision, creation };
+  });
+}
+
+/** Gives up a media operation this call holds (a failed publish). */
+export async function releaseMediaOp(creationId: string, owner: string): Promise<void> {
+  await firestore().runTransaction(async (tx) => {
+    const creation = await readCreation(tx, creationId);
+    if (creation?.mediaOp?.owner === owner) tx.update(creationRef(creationId), { mediaOp: null });
+  });
+}
+
+/**
+ * draft -> published, with the public projection, for the publish that holds the media
+ * operation. False when it lost the lease or the creation changed: the caller removes its copy.
+ */
+export async function completePublish(
+  creationId: string,
+  owner: string,
+  mediaUrl: string,
+  creatorName: string | null,
+): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
-    if (creation?.status === "published") return true;
-    if (creation?.status !== "draft") return false;
+    if (creation?.status !== "draft" || creation.mediaOp?.owner !== owner) return false;
     tx.update(creationRef(creationId), {
       status: "published",
       mediaUrl,
+      mediaOp: null,
       publishedAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
+    });
+    tx.set(publicRef(creationId), {
+      ...publicProjection(creationId, creation, mediaUrl, creatorName),
+      publishedAt: FieldValue.serverTimestamp(),
     });
     return true;
   });
 }
 
-/** Deletes a creation that has ended. True when it is gone now; the ledger keeps its entries. */
-export async function deleteIfFinished(creationId: string): Promise<boolean> {
+/**
+ * Deletes the creation and its public projection, for the delete that holds the media
+ * operation (its objects are already removed). True when it is gone now; the ledger keeps
+ * its entries.
+ */
+export async function completeDelete(creationId: string, owner: string): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
     if (!creation) return true;
-    if (!canDelete(creation.status)) return false;
+    if (creation.mediaOp?.owner !== owner || !canDelete(creation.status)) return false;
     tx.delete(creationRef(creationId));
+    tx.delete(publicRef(creationId));
     return true;
   });
 }
@@ -255,9 +336,12 @@ export async function refundCreation(
     if (request.onlyIf && !request.onlyIf(creation))
       return { refunded: false, creation, why: "condition" };
     const user = await tx.get(userRef(creation.userId));
+    const activeJobs = user.get("activeJobs") as number | undefined;
     tx.update(userRef(creation.userId), {
       tokenBalance: (user.get("tokenBalance") as number) + creation.cost,
       totalTokensSpent: (user.get("totalTokensSpent") as number) - creation.cost,
+      // Refunds end unfinished jobs only (a delivered one is never refunded).
+      ...(activeJobs === undefined ? {} : { activeJobs: Math.max(0, activeJobs - 1) }),
       updatedAt: FieldValue.serverTimestamp(),
     });
     const ended: Partial<Creation> = {

@@ -16,6 +16,8 @@ export const collections = {
   users: "users",
   creations: "creations",
   transactions: "transactions",
+  publicCreations: "publicCreations",
+  welcomeBudget: "welcomeBudget",
 } as const;
 
 /** Money transactions retry more than the SDK's default 5 times: contention is expected. */

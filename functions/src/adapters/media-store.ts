@@ -102,6 +102,15 @@ export class MediaStore {
     return this.publicUrlOf(key);
   }
 
+  /** Removes the public copy of a key (a publish that did not complete). */
+  async unpublish(key: string): Promise<void> {
+    const [client, { DeleteObjectCommand }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+    ]);
+    await client.send(new DeleteObjectCommand({ Bucket: this.config.publicBucket, Key: key }));
+  }
+
   publicUrlOf(key: string): string {
     return `${this.config.publicUrl.replace(/\/+$/, "")}/${key}`;
   }

@@ -1,7 +1,20 @@
 /** Users and token grants. Every balance change writes its ledger entry in the same commit. */
 import { FieldValue, type Transaction } from "firebase-admin/firestore";
-import { grantEntry, ledgerIds, type LedgerEntry } from "../domain/ledger";
+import {
+  decideGrant,
+  grantEntry,
+  ledgerIds,
+  type GrantDecision,
+  type LedgerEntry,
+} from "../domain/ledger";
+import {
+  welcomeVerdict,
+  type AccountFacts,
+  type WelcomePolicy,
+  type WelcomeWithheld,
+} from "../domain/welcome-policy";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
+import { reserveWelcomeBudget } from "./welcome-budget";
 
 export function writeLedgerEntry(tx: Transaction, entry: LedgerEntry): void {
   const { id, ...fields } = entry;
@@ -12,72 +25,148 @@ export function writeLedgerEntry(tx: Transaction, entry: LedgerEntry): void {
   });
 }
 
+export interface WelcomeRequest {
+  policy: WelcomePolicy;
+  account: AccountFacts;
+  nowMs: number;
+}
+
+export type WelcomeStatus = "granted" | "already-granted" | WelcomeWithheld;
+
+export interface WelcomePlan {
+  grant: number;
+  status: WelcomeStatus;
+  /** Takes the grant from the daily budget; run with the transaction's writes. */
+  reserve: () => void;
+}
+
 /**
- * The welcome grant a user without a document gets: `welcomeTokens`, or 0 if a welcome entry
- * already exists (a document deleted by hand must not be a second welcome). Read inside the
- * transaction that then calls `writeNewUser`.
+ * Inside a transaction, before any of its writes: the welcome grant this user gets now. Zero
+ * when the policy withholds it, the day's budget is spent, or the user had it already (the
+ * ledger entry `welcome_{uid}` is the once-only mark, so a recreated document gets none).
  */
-export async function welcomeGrantFor(
+export async function planWelcome(
   tx: Transaction,
   userId: string,
-  welcomeTokens: number,
-): Promise<number> {
+  request: WelcomeRequest,
+): Promise<WelcomePlan> {
+  const none = (status: WelcomeStatus): WelcomePlan => ({ grant: 0, status, reserve: () => {} });
+  const verdict = welcomeVerdict(request.policy, request.account);
+  if (!verdict.eligible) return none(verdict.reason);
   const welcome = await tx.get(
     firestore().collection(collections.transactions).doc(ledgerIds.welcome(userId)),
   );
-  return welcome.exists ? 0 : welcomeTokens;
+  if (welcome.exists) return none("already-granted");
+  const { tokens, dailyBudgetTokens } = request.policy;
+  const reserve = await reserveWelcomeBudget(tx, tokens, dailyBudgetTokens, request.nowMs);
+  if (!reserve) return none("budget-exhausted");
+  return { grant: tokens, status: "granted", reserve };
 }
 
-/** Creates a user document whose balance starts with the welcome grant (and its ledger entry). */
+function writeWelcome(tx: Transaction, userId: string, plan: WelcomePlan): void {
+  if (plan.grant <= 0) return;
+  plan.reserve();
+  writeLedgerEntry(tx, grantEntry(ledgerIds.welcome(userId), userId, plan.grant, "welcome"));
+}
+
+/** Creates a user document whose balance starts with the planned welcome grant (and its entry). */
 export function writeNewUser(
   tx: Transaction,
   userId: string,
-  grant: number,
-  balances: { tokenBalance: number; totalTokensSpent: number } = {
-    tokenBalance: grant,
+  plan: WelcomePlan,
+  balances: { tokenBalance: number; totalTokensSpent: number; activeJobs: number } = {
+    tokenBalance: plan.grant,
     totalTokensSpent: 0,
+    activeJobs: 0,
   },
 ): void {
   tx.create(firestore().collection(collections.users).doc(userId), {
     ...balances,
+    welcomeStatus: plan.status,
     createdAt: FieldValue.serverTimestamp(),
     updatedAt: FieldValue.serverTimestamp(),
   });
-  if (grant > 0)
-    writeLedgerEntry(tx, grantEntry(ledgerIds.welcome(userId), userId, grant, "welcome"));
+  writeWelcome(tx, userId, plan);
 }
 
 /**
- * Sign-up: the user document with the welcome grant, unless it exists. (A first submission
- * that beats the Auth trigger does the same inside its own transaction.) Returns whether
- * this call created it.
+ * Sign-up: the user document, with the welcome grant if the policy admits the account now,
+ * unless the document exists. (A first submission that beats the Auth trigger does the same
+ * inside its own transaction.) Returns the welcome status, or null if the document existed.
  */
-export async function ensureUser(userId: string, welcomeTokens: number): Promise<boolean> {
+export async function ensureUser(
+  userId: string,
+  welcome: WelcomeRequest,
+): Promise<WelcomeStatus | null> {
   const db = firestore();
   return db.runTransaction(async (tx) => {
     const user = await tx.get(db.collection(collections.users).doc(userId));
-    if (user.exists) return false;
-    writeNewUser(tx, userId, await welcomeGrantFor(tx, userId, welcomeTokens));
-    return true;
+    if (user.exists) return null;
+    const plan = await planWelcome(tx, userId, welcome);
+    writeNewUser(tx, userId, plan);
+    return plan.status;
   }, MONEY_TRANSACTION);
 }
 
-/** Adds tokens to an existing user; returns the new balance, or null if there is no such user. */
-export async function grantTokens(
+/**
+ * The welcome grant for an account that qualifies now (e.g. its email was verified after
+ * sign-up): at most once per user, whatever the order of sign-up, claims and submissions.
+ */
+export async function claimWelcome(
   userId: string,
-  amount: number,
-  reason: string,
-  grantedBy: string,
-): Promise<number | null> {
+  welcome: WelcomeRequest,
+): Promise<{ status: WelcomeStatus; balance: number }> {
   const db = firestore();
   const userRef = db.collection(collections.users).doc(userId);
   return db.runTransaction(async (tx) => {
     const user = await tx.get(userRef);
+    const plan = await planWelcome(tx, userId, welcome);
+    if (!user.exists) {
+      writeNewUser(tx, userId, plan);
+      return { status: plan.status, balance: plan.grant };
+    }
+    const current = user.get("tokenBalance") as number;
+    if (plan.grant <= 0) return { status: plan.status, balance: current };
+    tx.update(userRef, {
+      tokenBalance: current + plan.grant,
+      welcomeStatus: plan.status,
+      updatedAt: FieldValue.serverTimestamp(),
+    });
+    writeWelcome(tx, userId, plan);
+    return { status: plan.status, balance: current + plan.grant };
+  }, MONEY_TRANSACTION);
+}
+
+export type GrantOutcome = { decision: GrantDecision; balance: number } | null;
+
+/**
+ * Adds tokens to an existing user, once per grantId: the ledger entry's id derives from it, so
+ * a retried grant finds its entry and adds nothing. Null if there is no such user.
+ */
+export async function grantTokens(grant: {
+  userId: string;
+  grantId: string;
+  amount: number;
+  reason: string;
+  grantedBy: string;
+}): Promise<GrantOutcome> {
+  const db = firestore();
+  const userRef = db.collection(collections.users).doc(grant.userId);
+  const entryRef = db
+    .collection(collections.transactions)
+    .doc(ledgerIds.grant(grant.userId, grant.grantId));
+  return db.runTransaction(async (tx): Promise<GrantOutcome> => {
+    const [user, entry] = await Promise.all([tx.get(userRef), tx.get(entryRef)]);
     if (!user.exists) return null;
-    const balance = (user.get("tokenBalance") as number) + amount;
+    const current = user.get("tokenBalance") as number;
+    const decision = decideGrant(entry.exists ? (entry.data() as LedgerEntry) : null, grant);
+    if (decision !== "apply") return { decision, balance: current };
+    const balance = current + grant.amount;
     tx.update(userRef, { tokenBalance: balance, updatedAt: FieldValue.serverTimestamp() });
-    const entryId = db.collection(collections.transactions).doc().id;
-    writeLedgerEntry(tx, grantEntry(entryId, userId, amount, reason, grantedBy));
-    return balance;
+    writeLedgerEntry(
+      tx,
+      grantEntry(entryRef.id, grant.userId, grant.amount, grant.reason, grant.grantedBy),
+    );
+    return { decision, balance };
   }, MONEY_TRANSACTION);
 }

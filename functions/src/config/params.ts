@@ -17,15 +17,31 @@ export const runtimeServiceAccount = defineString("RUNTIME_SERVICE_ACCOUNT", {
 // --- Token economy ---
 export const welcomeTokens = defineInt("WELCOME_TOKENS", {
   default: 100,
-  description: "Tokens granted once to every new user.",
+  description: "Tokens granted once to every new user the welcome policy admits (0: no grant).",
+});
+export const welcomeRequireVerifiedEmail = defineBoolean("WELCOME_REQUIRE_VERIFIED_EMAIL", {
+  default: true,
+  description:
+    "Email accounts get the welcome grant only once their address is verified (claimWelcomeGrant after verifying).",
+});
+export const welcomeTrustedProviders = defineString("WELCOME_TRUSTED_PROVIDERS", {
+  default: "google.com,apple.com",
+  description:
+    "Comma-separated sign-in providers that verify addresses themselves: their accounts get the grant at sign-up.",
+});
+export const welcomeDailyBudgetTokens = defineInt("WELCOME_DAILY_BUDGET_TOKENS", {
+  default: 100_000,
+  description:
+    "Welcome tokens all sign-ups of one UTC day may receive together; past it sign-ups get none (logged).",
 });
 export const maxActiveCreations = defineInt("MAX_ACTIVE_CREATIONS", {
   default: 3,
   description: "Unfinished (pending or processing) creations a user may have at once.",
 });
 export const enforceAppCheck = defineBoolean("ENFORCE_APP_CHECK", {
-  default: false,
-  description: "Reject callable requests without a valid App Check token.",
+  default: true,
+  description:
+    "Reject callable requests without a valid App Check token. Not applied in the emulator, which has no App Check; set false to turn it off in production.",
 });
 
 // --- Task queues (the plan's schedule: 4 attempts, backoff 60 s -> 120 s -> 240 s) ---

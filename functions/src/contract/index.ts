@@ -33,6 +33,11 @@ const cleanText = (max: number) =>
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** Idempotency keys (generateVideo's requestId, grantTokens' grantId). */
+const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,128}$/, "must be 8-128 characters of A-Z a-z 0-9 _ -");
+
 export const generateVideoInput = z.strictObject({
   prompt: cleanText(2000),
   aspectRatio: z.enum(ASPECT_RATIOS).default("9:16"),
@@ -41,18 +46,32 @@ export const generateVideoInput = z.strictObject({
   generateAudio: z.boolean().default(false),
   negativePrompt: cleanText(1000).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
-  requestId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,128}$/, "must be 8-128 characters of A-Z a-z 0-9 _ -")
-    .optional(),
+  requestId: idempotencyKey.optional(),
 });
 export type GenerateVideoInput = z.input<typeof generateVideoInput>;
 export type GenerateVideoRequest = z.output<typeof generateVideoInput>;
 export interface GenerateVideoResult {
   creationId: string;
-  status: "pending";
+  /** "pending" for a new submission; a replay answers the creation's current status. */
+  status: CreationStatus;
   cost: number;
   balance: number;
+}
+
+/**
+ * `publicCreations/{id}`: what any signed-in user sees of a published creation (the feed).
+ * `publishedAt` is a Firestore timestamp; its type depends on the SDK that reads it.
+ */
+export interface PublicCreation<Time = unknown> {
+  creationId: string;
+  mediaUrl: string;
+  posterUrl: string | null;
+  prompt: string;
+  aspectRatio: (typeof ASPECT_RATIOS)[number];
+  duration: (typeof DURATIONS)[number];
+  /** The creator's display name at publish time, if they have one. */
+  creatorName: string | null;
+  publishedAt: Time;
 }
 
 export const creationRefInput = z.strictObject({
@@ -84,11 +103,24 @@ export const grantTokensInput = z.strictObject({
   userId: z.string().regex(ID_PATTERN, "must be a user id"),
   amount: z.number().int().min(1).max(1_000_000),
   reason: cleanText(200),
+  /** Idempotency key: a retried grant with the same id adds nothing the second time. */
+  grantId: idempotencyKey,
 });
 export type GrantTokensInput = z.input<typeof grantTokensInput>;
 export interface GrantTokensResult {
   userId: string;
   balance: number;
+  /** True when this grantId had already been applied (nothing was added this time). */
+  replayed: boolean;
+}
+
+/** `claimWelcomeGrant` takes no input (an empty object at most). */
+export const claimWelcomeGrantInput = z.union([z.null(), z.undefined(), z.strictObject({})]);
+export interface ClaimWelcomeGrantResult {
+  granted: boolean;
+  balance: number;
+  /** Why nothing was granted this time. */
+  reason?: "already-granted" | "anonymous" | "email-not-verified" | "disabled" | "budget-exhausted";
 }
 
 /** `details.reason` values clients branch on. */

@@ -3,11 +3,17 @@
  * snapshot of users, ledger entries, creations and stored objects. Pure, so it is tested
  * with planted problems; `tools/audit.ts` feeds it the live data.
  */
-import { isEnd } from "./creation-state";
+import { isActive, isEnd } from "./creation-state";
 import type { CreationStatus } from "../contract";
 
 export interface AuditInput {
-  users: Array<{ id: string; tokenBalance: number; totalTokensSpent: number }>;
+  users: Array<{
+    id: string;
+    tokenBalance: number;
+    totalTokensSpent: number;
+    /** The admission counter of unfinished jobs (absent on documents from before it). */
+    activeJobs?: number;
+  }>;
   ledger: Array<{ id: string; userId: string; type: string; amount: number; creationId?: string }>;
   creations: Array<{
     id: string;
@@ -18,6 +24,8 @@ export interface AuditInput {
   }>;
   /** Keys in the private media bucket. */
   objects: string[];
+  /** Keys in the public (published) media bucket. */
+  publicObjects?: string[];
 }
 
 export interface Problem {
@@ -31,7 +39,9 @@ export interface Problem {
     | "refund-flag-mismatch"
     | "delivered-without-object"
     | "object-without-creation"
-    | "object-of-undelivered-creation";
+    | "object-of-undelivered-creation"
+    | "active-jobs-mismatch"
+    | "public-object-not-published";
   subject: string;
   detail: string;
 }
@@ -59,6 +69,13 @@ export function auditLedger(input: AuditInput): Problem[] {
         .filter((e) => e.type === "video_generation" || e.type === "refund")
         .map((e) => e.amount),
     );
+    const active = input.creations.filter((c) => c.userId === user.id && isActive(c.status));
+    if (user.activeJobs !== undefined && user.activeJobs !== active.length)
+      add(
+        "active-jobs-mismatch",
+        user.id,
+        `activeJobs ${user.activeJobs} != ${active.length} unfinished creations`,
+      );
     if (spent !== user.totalTokensSpent)
       add(
         "spent-mismatch",
@@ -101,6 +118,16 @@ export function auditLedger(input: AuditInput): Problem[] {
     // An active creation's object may be mid-transfer; a failed or cancelled one must have none.
     else if (isEnd(owner.status) && (owner.status === "failed" || owner.status === "cancelled"))
       add("object-of-undelivered-creation", key, `creation ${owner.id} is ${owner.status}`);
+  }
+  // A public object exists only for a creation that is published now (deleted ones leave none).
+  for (const key of input.publicObjects ?? []) {
+    const owner = creationsByPath.get(key);
+    if (owner?.status !== "published")
+      add(
+        "public-object-not-published",
+        key,
+        owner ? `creation ${owner.id} is ${owner.status}` : "no creation refers to it",
+      );
   }
   return problems;
 }

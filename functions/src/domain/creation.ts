@@ -3,6 +3,7 @@
  * original plan (existing clients read them); the rest is what the pipeline needs.
  */
 import type { CreationStatus, GenerateVideoRequest } from "../contract";
+import type { MediaOp } from "./media-op";
 import type { AspectRatio, Duration, Resolution, VideoRequest } from "./video-model";
 
 export interface Creation {
@@ -42,6 +43,8 @@ export interface Creation {
   queuePosition?: number | null;
   /** Estimated end of the generation, from the queue position, the start rate and Veo's render time. */
   estimatedReadyAt?: Date | null;
+  /** The publish or delete moving this creation's media right now (absent on older documents). */
+  mediaOp?: MediaOp | null;
 }
 
 export function newCreation(

@@ -2,6 +2,8 @@
  * Ledger entries (`transactions/{id}`). Ids derive from what they pay for, so a retried
  * commit can never write a second debit or refund for the same creation.
  */
+import { createHash } from "node:crypto";
+
 export type LedgerType = "video_generation" | "refund" | "grant";
 
 export interface LedgerEntry {
@@ -16,7 +18,28 @@ export const ledgerIds = {
   debit: (creationId: string) => `${creationId}_debit`,
   refund: (creationId: string) => `${creationId}_refund`,
   welcome: (userId: string) => `welcome_${userId}`,
+  /** One entry per (user, grantId): a retried admin grant finds its own entry. */
+  grant: (userId: string, grantId: string) =>
+    `grant_${createHash("sha256").update(`${userId}\u0000${grantId}`).digest("base64url").slice(0, 28)}`,
 };
+
+export type GrantDecision = "apply" | "replay" | "reused";
+
+/**
+ * What an admin grant does given the entry its grantId maps to: apply it, answer the earlier
+ * result (same user, amount and reason), or refuse a key reused for a different grant.
+ */
+export function decideGrant(
+  existing: Pick<LedgerEntry, "userId" | "amount" | "details"> | null,
+  request: { userId: string; amount: number; reason: string },
+): GrantDecision {
+  if (!existing) return "apply";
+  const same =
+    existing.userId === request.userId &&
+    existing.amount === request.amount &&
+    existing.details.reason === request.reason;
+  return same ? "replay" : "reused";
+}
 
 export function debitEntry(creation: {
   id: string;

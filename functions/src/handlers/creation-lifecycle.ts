@@ -3,6 +3,7 @@
  * has not started generating, delete a finished one, get a fresh media link. Someone else's
  * creation is reported as not found, so ids reveal nothing.
  */
+import { randomUUID } from "node:crypto";
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import {
   creationRefInput,
@@ -12,14 +13,17 @@ import {
   type MediaUrlResult,
   type PublishCreationResult,
 } from "../contract";
-import { canCancel, canDelete } from "../domain/creation-state";
+import { canCancel } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
 import {
-  deleteIfFinished,
+  claimMediaOp,
+  completeDelete,
+  completePublish,
   getCreation,
-  markPublished,
   refundCreation,
+  releaseMediaOp,
+  type MediaOpClaim,
 } from "../adapters/creation-store";
 import type { MediaStore } from "../adapters/media-store";
 import { logs } from "../logs";
@@ -44,21 +48,54 @@ async function ownCreation(
   return { uid, id, creation };
 }
 
+const busy = () =>
+  wrongState("Another change to this creation is in progress; try again in a moment.", "busy");
+
+/** The media operation for this call, or the error that ends the call. */
+async function claimFor(
+  id: string,
+  uid: string,
+  kind: "publish" | "delete",
+  owner: string,
+): Promise<MediaOpClaim> {
+  const claim = await claimMediaOp(id, uid, kind, owner, Date.now());
+  if (claim.outcome === "busy") throw busy();
+  if (claim.outcome === "wrong-state" && claim.status === "missing") throw notFound();
+  return claim;
+}
+
 export async function publishCreation(
   request: CallableRequest<unknown>,
   deps: LifecycleDeps,
 ): Promise<PublishCreationResult> {
-  const { id, creation } = await ownCreation(request);
+  const { uid, id } = await ownCreation(request);
   return guarded("publishCreation", async () => {
-    if (creation.status === "published" && creation.mediaUrl)
-      return { creationId: id, status: "published", mediaUrl: creation.mediaUrl };
-    if (creation.status !== "draft" || !creation.mediaPath)
-      throw wrongState("Only a draft can be published.", creation.status);
+    const owner = randomUUID();
+    const claim = await claimFor(id, uid, "publish", owner);
+    const mediaPath = claim.creation?.mediaPath;
+    if (claim.outcome === "done" && claim.creation?.mediaUrl)
+      return { creationId: id, status: "published", mediaUrl: claim.creation.mediaUrl };
+    if (claim.outcome !== "claim" || !mediaPath)
+      throw wrongState("Only a draft can be published.", claim.creation?.status ?? "missing");
     const media = await deps.media();
-    const mediaUrl = await media.publish(creation.mediaPath); // a repeat copies the same bytes again: harmless
-    const published = await markPublished(id, mediaUrl);
-    if (!published) throw wrongState("The creation changed while publishing.", "changed");
-    return { creationId: id, status: "published", mediaUrl };
+    // Whatever happens after the copy may have started, a publish that does not end
+    // published leaves no public object behind.
+    const discardCopy = () =>
+      media.unpublish(mediaPath).catch((err) => logs.cleanupFailed(id, "public copy", err));
+    let mediaUrl: string;
+    try {
+      mediaUrl = await media.publish(mediaPath);
+    } catch (err) {
+      await discardCopy();
+      await releaseMediaOp(id, owner);
+      throw err;
+    }
+    const creatorName =
+      typeof request.auth?.token.name === "string" ? request.auth.token.name : null;
+    if (await completePublish(id, owner, mediaUrl, creatorName))
+      return { creationId: id, status: "published", mediaUrl };
+    await discardCopy();
+    throw wrongState("The creation changed while publishing.", "changed");
   });
 }
 
@@ -94,17 +131,22 @@ export async function deleteCreation(
   request: CallableRequest<unknown>,
   deps: LifecycleDeps,
 ): Promise<DeleteCreationResult> {
-  const { id, creation } = await ownCreation(request);
+  const { uid, id } = await ownCreation(request);
   return guarded("deleteCreation", async () => {
-    if (!canDelete(creation.status))
+    const owner = randomUUID();
+    const claim = await claimFor(id, uid, "delete", owner);
+    if (claim.outcome === "done") return { creationId: id, deleted: true };
+    if (claim.outcome !== "claim")
       throw wrongState(
         "A job in progress cannot be deleted; cancel it or wait for it to end.",
-        creation.status,
+        claim.creation?.status ?? "missing",
       );
-    // Objects first: if the document delete then fails, a retry finds the document and finishes.
-    if (creation.mediaPath) await (await deps.media()).remove(creation.mediaPath);
-    const deleted = await deleteIfFinished(id);
-    if (!deleted) throw wrongState("The creation changed while deleting.", "changed");
+    // Objects first (both buckets), then the documents: a retry after a failure in between
+    // finds the document and finishes; no publish can run meanwhile (the lease).
+    const mediaPath = claim.creation?.mediaPath;
+    if (mediaPath) await (await deps.media()).remove(mediaPath);
+    if (!(await completeDelete(id, owner)))
+      throw wrongState("The creation changed while deleting.", "changed");
     return { creationId: id, deleted: true };
   });
 }

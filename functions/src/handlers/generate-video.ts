@@ -20,11 +20,12 @@ import {
   sweepHardLimitSeconds,
   veoModelId,
   veoStartsPerMinute,
-  welcomeTokens,
 } from "../config/params";
 import { VEO_RENDER_SECONDS } from "../config/production";
 import { scaledMs, timeScale } from "../config/time-scale";
 import { readinessProblems } from "../config/runtime";
+import { welcomePolicy } from "../config/welcome";
+import { accountFactsFromToken } from "../domain/welcome-policy";
 import {
   countPending,
   getCreation,
@@ -127,7 +128,11 @@ async function submit(request: CallableRequest<unknown>) {
 
     const outcome = await submitCreation(creationId, creation, {
       maxActiveJobs: maxActiveCreations.value(),
-      welcomeTokens: welcomeTokens.value(),
+      welcome: {
+        policy: welcomePolicy(),
+        account: accountFactsFromToken(request.auth?.token ?? {}),
+        nowMs: Date.now(),
+      },
     });
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
@@ -135,10 +140,10 @@ async function submit(request: CallableRequest<unknown>) {
     return {
       response: {
         creationId,
-        status: "pending",
+        status: outcome.status,
         cost: outcome.cost,
         balance: outcome.balance,
-      } as const,
+      },
       log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
     };
   });

@@ -1,6 +1,9 @@
-/** `grantTokens`: admins (custom claim `admin: true`) add tokens with a ledger entry. */
+/**
+ * `grantTokens`: admins (custom claim `admin: true`) add tokens with a ledger entry, once per
+ * `grantId`, so an admin tool that retries after a lost reply never grants twice.
+ */
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
-import { grantTokensInput, type GrantTokensResult } from "../contract";
+import { ErrorReason, grantTokensInput, type GrantTokensResult } from "../contract";
 import { grantTokens as addTokens } from "../adapters/user-store";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
@@ -12,9 +15,17 @@ export async function grantTokens(request: CallableRequest<unknown>): Promise<Gr
   }
   const input = parseInput(grantTokensInput, request.data);
   return guarded("grantTokens", async () => {
-    const balance = await addTokens(input.userId, input.amount, input.reason, callerId);
-    if (balance === null) throw new HttpsError("not-found", "No such user.");
-    logs.tokensGranted(input.userId, input.amount, callerId);
-    return { userId: input.userId, balance };
+    const outcome = await addTokens({ ...input, grantedBy: callerId });
+    if (outcome === null) throw new HttpsError("not-found", "No such user.");
+    if (outcome.decision === "reused") {
+      throw new HttpsError(
+        "failed-precondition",
+        "This grantId was already used for a different grant.",
+        { reason: ErrorReason.idempotencyKeyReused },
+      );
+    }
+    const replayed = outcome.decision === "replay";
+    if (!replayed) logs.tokensGranted(input.userId, input.amount, callerId);
+    return { userId: input.userId, balance: outcome.balance, replayed };
   });
 }

@@ -54,24 +54,37 @@ export interface TestUser {
 let userCounter = 0;
 
 /**
- * Signs up a user on the Auth emulator and returns an ID token for callables. With
- * `claims`, sets custom claims (e.g. `{ admin: true }`) and returns a token carrying them.
+ * Creates an email account on the Auth emulator and returns an ID token for callables. The
+ * address is verified (as an admin creates accounts), so the sign-up trigger's welcome policy
+ * admits it at once; `verified: false` signs up as an app would, unverified. With `claims`,
+ * sets custom claims (e.g. `{ admin: true }`) and returns a token carrying them.
  */
 export async function createUser(
-  options: { email?: string; password?: string; claims?: Record<string, unknown> } = {},
+  options: {
+    email?: string;
+    password?: string;
+    claims?: Record<string, unknown>;
+    verified?: boolean;
+  } = {},
 ): Promise<TestUser> {
   const email = options.email ?? `user-${process.pid}-${Date.now()}-${++userCounter}@example.com`;
   const password = options.password ?? "password-123";
+  const verified = options.verified ?? true;
   const signUp = (await request(
-    `${AUTH_API}/accounts:signUp?key=fake`,
+    verified
+      ? `${AUTH_API}/projects/${PROJECT_ID}/accounts`
+      : `${AUTH_API}/accounts:signUp?key=fake`,
     {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password, returnSecureToken: true }),
+      headers: verified ? AUTH_ADMIN : { "content-type": "application/json" },
+      body: JSON.stringify({ email, password, emailVerified: verified, returnSecureToken: true }),
     },
     "Auth sign-up",
-  )) as { localId: string; idToken: string };
-  if (!options.claims) return { uid: signUp.localId, email, password, idToken: signUp.idToken };
+  )) as { localId: string; idToken?: string };
+  if (!options.claims) {
+    const idToken = signUp.idToken ?? (await signIn(email, password));
+    return { uid: signUp.localId, email, password, idToken };
+  }
 
   await request(
     `${AUTH_API}/projects/${PROJECT_ID}/accounts:update`,

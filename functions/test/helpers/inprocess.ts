@@ -21,17 +21,39 @@ export async function withTaskRecorder(): Promise<TaskRecorder> {
   return recorder;
 }
 
+/**
+ * A callable request as the SDK hands it to a handler, from an app that passed App Check
+ * (enforced outside the emulator; `{ appCheck: false }` for one that did not). A signed-in
+ * caller's token carries what every real ID token does: a sign-in provider (here a verified
+ * email account); `claims` adds or overrides claims.
+ */
 export function callableRequest(
   data: unknown,
   uid?: string,
   claims: Record<string, unknown> = {},
+  options: { appCheck?: boolean } = {},
 ): CallableRequest<unknown> {
+  const token = {
+    uid,
+    email_verified: true,
+    firebase: { sign_in_provider: "password" },
+    ...claims,
+  };
+  const app = { appId: "1:000000000000:web:phoenix-tests", token: {} as never };
   return {
     data,
     rawRequest: {} as CallableRequest["rawRequest"],
     acceptsStreaming: false,
-    ...(uid ? { auth: { uid, token: { uid, ...claims } as never, rawToken: "test" } } : {}),
+    ...(options.appCheck === false ? {} : { app }),
+    ...(uid ? { auth: { uid, token: token as never, rawToken: "test" } } : {}),
   };
 }
+
+/** The Auth trigger's record of an email account (verified unless told otherwise). */
+export const signUpRecord = (uid: string, emailVerified = true) => ({
+  uid,
+  emailVerified,
+  providerData: [{ providerId: "password" }],
+});
 
 export const uniqueUid = (label = "user") => `${label}-${randomUUID().slice(0, 8)}`;

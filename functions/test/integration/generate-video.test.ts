@@ -110,10 +110,34 @@ describe("generateVideo against the Firestore stand-in", () => {
     tasks.take();
   });
 
+  it("a replay after the job ended answers its current status and the current balance", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 30);
+    const data = { prompt: "ended already", requestId: "req-ended-0001", duration: 4 };
+    const first = await submit(uid, data);
+    expect(first).to.include({ status: "pending", cost: 5, balance: 25 });
+    // The worker finished it meanwhile, and the user spent tokens elsewhere.
+    await db().collection("creations").doc(first.creationId).update({ status: "draft" });
+    await db().collection("users").doc(uid).update({ tokenBalance: 12 });
+    expect(await submit(uid, data)).to.deep.equal({
+      creationId: first.creationId,
+      status: "draft",
+      cost: 5,
+      balance: 12,
+    });
+    expect((await ledgerOf(uid)).filter((e) => e.type === "video_generation")).to.have.length(1);
+    tasks.take();
+  });
+
   it("refuses without auth, and bad input leaves no document behind", async () => {
     expect(await outcome(generateVideo(callableRequest({ prompt: "x" })))).to.equal(
       "unauthenticated/",
     );
+    // Outside the emulator App Check is enforced: an unattested app is refused before anything.
+    const unattested = callableRequest({ prompt: "x" }, uniqueUid(), {}, { appCheck: false });
+    await withEnv({ FUNCTIONS_EMULATOR: "" }, async () => {
+      expect(await outcome(generateVideo(unattested))).to.equal("unauthenticated/");
+    });
     const uid = uniqueUid();
     await setBalance(uid, 100);
     const bad = [

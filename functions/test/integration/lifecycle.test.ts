@@ -2,7 +2,13 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s
 import { expect } from "chai";
 import type { Timestamp } from "firebase-admin/firestore";
 import { errorCode } from "../helpers/errors";
-import { callableRequest, setupLocalEnv, uniqueUid, withTaskRecorder } from "../helpers/inprocess";
+import {
+  callableRequest,
+  setupLocalEnv,
+  signUpRecord,
+  uniqueUid,
+  withTaskRecorder,
+} from "../helpers/inprocess";
 import type { TaskRecorder } from "../helpers/task-recorder";
 
 setupLocalEnv();
@@ -15,6 +21,7 @@ import {
   type LifecycleDeps,
 } from "../../src/handlers/creation-lifecycle";
 import { refreshQueuePositions, sweepCreations } from "../../src/handlers/sweeper";
+import { welcomeUser } from "../../src/handlers/welcome-user";
 import { processCreation } from "../../src/handlers/process-creation";
 import { MediaStore } from "../../src/adapters/media-store";
 import { LocalVideoModel } from "../../src/models/local-model";
@@ -79,13 +86,32 @@ describe("creation lifecycle and sweeper (in process)", () => {
     expect(await errorCode(publishCreation(callableRequest(ref, other), deps))).to.equal(
       "not-found",
     );
-    const result = await publishCreation(callableRequest(ref, owner), deps);
+    const result = await publishCreation(callableRequest(ref, owner, { name: "Ada" }), deps);
     expect(result).to.include({ creationId: id, status: "published" });
     expect(result.mediaUrl).to.equal(`${env.R2_PUBLIC_URL}/videos/${owner}/${id}.mp4`);
     const doc = (await db().collection("creations").doc(id).get()).data()!;
     expect(doc).to.include({ status: "published", mediaUrl: result.mediaUrl });
     expect(doc.publishedAt).to.exist;
     expect(await exists(env.R2_PUBLIC_BUCKET, `videos/${owner}/${id}.mp4`)).to.equal(true);
+    // Others read the public projection: what a feed needs, nothing internal.
+    const projection = (await db().collection("publicCreations").doc(id).get()).data()!;
+    expect(Object.keys(projection).sort()).to.deep.equal(
+      [
+        "aspectRatio",
+        "creationId",
+        "creatorName",
+        "duration",
+        "mediaUrl",
+        "posterUrl",
+        "prompt",
+        "publishedAt",
+      ].sort(),
+    );
+    expect(projection).to.include({
+      creationId: id,
+      mediaUrl: result.mediaUrl,
+      creatorName: "Ada",
+    });
     const again = await publishCreation(callableRequest(ref, owner), deps);
     expect(again.mediaUrl).to.equal(result.mediaUrl);
     // Anyone signed in may fetch a published creation's public link.
@@ -170,6 +196,108 @@ describe("creation lifecycle and sweeper (in process)", () => {
       () => expect.fail("object still there"),
       () => undefined,
     );
+  });
+
+  /** The media store with a pause before each copy or removal, to interleave publish and delete. */
+  function slowMedia(pauseMs: () => number, failPublishAfterCopy = false): LifecycleDeps {
+    const pause = () => new Promise((resolve) => setTimeout(resolve, pauseMs()));
+    const slow = Object.create(media) as MediaStore;
+    slow.publish = async (key) => {
+      await pause();
+      const url = await media.publish(key);
+      if (failPublishAfterCopy) throw new Error("reply lost after the copy");
+      return url;
+    };
+    slow.remove = async (key) => {
+      await pause();
+      await media.remove(key);
+    };
+    return { media: async () => slow, mediaUrlTtlSeconds: () => 600 };
+  }
+
+  it("publish racing delete: a deleted creation never leaves a public object or feed entry", async () => {
+    const owner = uniqueUid("racer");
+    await setBalance(owner, 1000);
+    const outcomes: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const id = await draftFor(owner);
+      const key = `videos/${owner}/${id}.mp4`;
+      const racing = slowMedia(() => Math.random() * 40);
+      const ref = { creationId: id };
+      const [published, deleted] = await Promise.allSettled([
+        publishCreation(callableRequest(ref, owner), racing),
+        deleteCreation(callableRequest(ref, owner), racing),
+      ]);
+      outcomes.push(`${published.status}/${deleted.status}`);
+      const doc = await db().collection("creations").doc(id).get();
+      const feed = await db().collection("publicCreations").doc(id).get();
+      const publicObject = await exists(env.R2_PUBLIC_BUCKET, key);
+      if (!doc.exists) {
+        expect({ publicObject, feed: feed.exists }, `round ${round}`).to.deep.equal({
+          publicObject: false,
+          feed: false,
+        });
+      } else {
+        const isPublished = doc.get("status") === "published";
+        expect({ publicObject, feed: feed.exists }, `round ${round}`).to.deep.equal({
+          publicObject: isPublished,
+          feed: isPublished,
+        });
+        expect(doc.get("mediaOp") ?? null, `round ${round}: lease left behind`).to.equal(null);
+      }
+      // Whatever the race did, a delete afterwards removes everything.
+      if (doc.exists) await deleteCreation(callableRequest(ref, owner), deps);
+      expect(await exists(env.R2_PUBLIC_BUCKET, key)).to.equal(false);
+      expect((await db().collection("publicCreations").doc(id).get()).exists).to.equal(false);
+    }
+    // Each round ends in one of the outcomes a user can see; none leaks.
+    expect(outcomes).to.have.length(8);
+  });
+
+  it("a publish that fails after its copy leaves no public object and frees the creation", async () => {
+    const owner = uniqueUid("failpub");
+    await setBalance(owner, 100);
+    const id = await draftFor(owner);
+    const key = `videos/${owner}/${id}.mp4`;
+    const ref = { creationId: id };
+    expect(
+      await errorCode(
+        publishCreation(
+          callableRequest(ref, owner),
+          slowMedia(() => 0, true),
+        ),
+      ),
+    ).to.equal("internal");
+    expect(await exists(env.R2_PUBLIC_BUCKET, key)).to.equal(false);
+    expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("draft");
+    // The lease was released: a retry publishes at once.
+    expect(await publishCreation(callableRequest(ref, owner), deps)).to.include({
+      status: "published",
+    });
+  });
+
+  it("the unfinished-jobs counter admission reads follows every start and end", async () => {
+    const owner = uniqueUid("counter");
+    await welcomeUser(signUpRecord(owner));
+    const activeJobs = async () =>
+      (await db().collection("users").doc(owner).get()).get("activeJobs") as number;
+    expect(await activeJobs()).to.equal(0);
+    const [a, b] = [await submit(owner, "one"), await submit(owner, "two")];
+    const failing = await submit(owner, "three [[permanent]]");
+    expect(await activeJobs()).to.equal(3);
+    expect(await errorCode(generateVideo(callableRequest({ prompt: "four" }, owner)))).to.equal(
+      "resource-exhausted",
+    );
+    await cancelCreation(callableRequest({ creationId: a }, owner)); // refund: one fewer
+    expect(await activeJobs()).to.equal(2);
+    await drain(tasks, worker()); // b -> draft, the [[permanent]] one -> failed and refunded
+    const statuses = await Promise.all(
+      [b, failing].map(async (id) =>
+        (await db().collection("creations").doc(id).get()).get("status") as string,
+      ),
+    );
+    expect(statuses).to.deep.equal(["draft", "failed"]);
+    expect(await activeJobs()).to.equal(0);
   });
 
   it("a submission whose enqueue failed reaches draft through the sweeper", async () => {

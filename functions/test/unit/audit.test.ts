@@ -2,20 +2,24 @@ import { expect } from "chai";
 import { auditLedger, type AuditInput } from "../../src/domain/audit";
 
 const healthy = (): AuditInput => ({
-  users: [{ id: "u1", tokenBalance: 85, totalTokensSpent: 15 }],
+  users: [{ id: "u1", tokenBalance: 85, totalTokensSpent: 20, activeJobs: 1 }],
   ledger: [
     { id: "welcome_u1", userId: "u1", type: "grant", amount: 100 },
     { id: "c1_debit", userId: "u1", type: "video_generation", amount: -10, creationId: "c1" },
     { id: "c2_debit", userId: "u1", type: "video_generation", amount: -10, creationId: "c2" },
     { id: "c2_refund", userId: "u1", type: "refund", amount: 10, creationId: "c2" },
     { id: "c3_debit", userId: "u1", type: "video_generation", amount: -5, creationId: "c3" },
+    { id: "c4_debit", userId: "u1", type: "video_generation", amount: -5, creationId: "c4" },
+    { id: "fixture_u1", userId: "u1", type: "grant", amount: 5 },
   ],
   creations: [
     { id: "c1", userId: "u1", status: "draft", refunded: false, mediaPath: "videos/u1/c1.mp4" },
     { id: "c2", userId: "u1", status: "failed", refunded: true, mediaPath: null },
     { id: "c3", userId: "u1", status: "processing", refunded: false, mediaPath: null },
+    { id: "c4", userId: "u1", status: "published", refunded: false, mediaPath: "videos/u1/c4.mp4" },
   ],
-  objects: ["videos/u1/c1.mp4"],
+  objects: ["videos/u1/c1.mp4", "videos/u1/c4.mp4"],
+  publicObjects: ["videos/u1/c4.mp4"],
 });
 
 describe("ledger audit", () => {
@@ -24,6 +28,18 @@ describe("ledger audit", () => {
   });
 
   const planted: Array<[string, (input: AuditInput) => void]> = [
+    [
+      "active-jobs-mismatch",
+      (i) => {
+        i.users[0].activeJobs = 2;
+      },
+    ],
+    [
+      "public-object-not-published",
+      (i) => {
+        i.publicObjects!.push("videos/u1/c1.mp4"); // a draft's public copy
+      },
+    ],
     [
       "negative-balance",
       (i) => {

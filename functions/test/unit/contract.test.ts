@@ -72,15 +72,18 @@ describe("generateVideo input contract", () => {
     }
   });
 
-  it("grantTokens needs a positive whole amount and a reason", () => {
+  it("grantTokens needs a positive whole amount, a reason and a grantId", () => {
+    const grantId = "grant-0001";
     expect(
-      grantTokensInput.safeParse({ userId: "u1", amount: 5, reason: "support" }).success,
+      grantTokensInput.safeParse({ userId: "u1", amount: 5, reason: "support", grantId }).success,
     ).to.equal(true);
     for (const bad of [
-      { userId: "u1", amount: 0, reason: "r" },
-      { userId: "u1", amount: 1.5, reason: "r" },
-      { userId: "", amount: 1, reason: "r" },
-      { userId: "u1", amount: 1 },
+      { userId: "u1", amount: 0, reason: "r", grantId },
+      { userId: "u1", amount: 1.5, reason: "r", grantId },
+      { userId: "", amount: 1, reason: "r", grantId },
+      { userId: "u1", amount: 1, grantId },
+      { userId: "u1", amount: 1, reason: "r" },
+      { userId: "u1", amount: 1, reason: "r", grantId: "short" },
     ]) {
       expect(grantTokensInput.safeParse(bad).success, JSON.stringify(bad)).to.equal(false);
     }
