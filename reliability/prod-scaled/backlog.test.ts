@@ -101,10 +101,10 @@ describe(`prod-scaled (TIME_SCALE ${TIME_SCALE}): backlog and crashes`, function
       0,
     );
     const stale = events(lines, "worker-step-skipped").filter((l) => l.includes("stale"));
-    // Rescues: a new task for lost work. "start-still-queued" is a job seen waiting whose start
+    // Rescues: a new task for lost work. "still-queued" is a job seen waiting whose
     // task Cloud Tasks still held (its copy was refused): no second task, no dispatch spent.
-    const swept = events(lines, "creation-swept").filter((l) => !l.includes("start-still-queued"));
-    const stillQueued = events(lines, "start-still-queued");
+    const swept = events(lines, "creation-swept").filter((l) => !l.includes("still-queued"));
+    const stillQueued = events(lines, "still-queued");
     const restarts = [...ended.values()].filter((s) => (s.get("generationRestarts") ?? 0) > 0);
     fig.notes.push(
       `stale dispatches ${stale.length}, sweeper rescues ${swept.length} (copies refused as still queued ${stillQueued.length}), restarted generations ${restarts.length}`,
