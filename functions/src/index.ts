@@ -16,7 +16,9 @@ import {
   taskMaxBackoffSeconds,
   taskMinBackoffSeconds,
 } from "./config/params";
+import { taskRetryWindowMs } from "./domain/sweep";
 import {
+  DISPATCH_DEADLINE_SECONDS,
   labelsFor,
   MAX_INSTANCES,
   POLL_QUEUE_RATE,
@@ -177,6 +179,12 @@ const sweepThresholds = (params: typeof import("./config/params")) => ({
   staleAfterMs: scaledMs(params.sweepStaleAfterSeconds.value()),
   hardLimitMs: scaledMs(params.sweepHardLimitSeconds.value()),
   startsPerMinute: params.veoStartsPerMinute.value() * timeScale(),
+  taskRetryWindowMs: taskRetryWindowMs({
+    maxAttempts: params.taskMaxAttempts.value(),
+    minBackoffMs: scaledMs(params.taskMinBackoffSeconds.value()),
+    maxBackoffMs: scaledMs(params.taskMaxBackoffSeconds.value()),
+    dispatchDeadlineMs: scaledMs(DISPATCH_DEADLINE_SECONDS),
+  }),
 });
 
 /** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */

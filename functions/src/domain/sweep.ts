@@ -8,8 +8,9 @@
  * that is merely late. So a quiet job first gets its current step enqueued again under its
  * original task id: Cloud Tasks refuses a copy of a task it still holds, so a job that was only
  * waiting never gets a second task, and no dispatch (of the start quota or any other) is spent
- * on a stale one. Only a job still quiet after twice that long, whose task Cloud Tasks must have
- * dropped (every retry failed before a claim), gets a new step and task id.
+ * on a stale one. Only a job still quiet after Cloud Tasks can no longer hold its task (every
+ * attempt and backoff of it are over: it was dropped) gets a new step and task id; in
+ * production that is longer than the hard limit, so such a job is refunded instead.
  */
 import { isActive } from "./creation-state";
 import type { Creation } from "./creation";
@@ -21,6 +22,28 @@ export interface SweepThresholds {
   hardLimitMs: number;
   /** The start queue's rate, to tell a job waiting its turn from a lost one (absent: no allowance). */
   startsPerMinute?: number;
+  /**
+   * How long Cloud Tasks may still hold a task (taskRetryWindowMs): only past it is a task
+   * surely dropped, so only then does a job get a new step. Absent: the stale threshold again.
+   */
+  taskRetryWindowMs?: number;
+}
+
+/**
+ * The longest a task can live in Cloud Tasks: every attempt up to its dispatch deadline, plus
+ * the backoffs between them (doubling from the minimum, capped at the maximum).
+ */
+export function taskRetryWindowMs(retry: {
+  maxAttempts: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  dispatchDeadlineMs: number;
+}): number {
+  let backoffs = 0;
+  for (let i = 0; i < retry.maxAttempts - 1; i++) {
+    backoffs += Math.min(retry.minBackoffMs * 2 ** i, retry.maxBackoffMs);
+  }
+  return retry.maxAttempts * retry.dispatchDeadlineMs + backoffs;
 }
 
 export type SweepAction = "none" | "re-enqueue-same" | "re-enqueue" | "give-up";
@@ -54,6 +77,6 @@ export function decideSweep(
       ? expectedStartWaitMs(queuePosition, thresholds.startsPerMinute)
       : 0;
   const lostAfterMs = thresholds.staleAfterMs + waitMs;
-  if (quietMs >= 2 * lostAfterMs) return "re-enqueue";
+  if (quietMs >= lostAfterMs + (thresholds.taskRetryWindowMs ?? lostAfterMs)) return "re-enqueue";
   return quietMs >= lostAfterMs ? "re-enqueue-same" : "none";
 }

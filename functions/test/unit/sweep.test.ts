@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { decideSweep, expectedStartWaitMs } from "../../src/domain/sweep";
+import { decideSweep, expectedStartWaitMs, taskRetryWindowMs } from "../../src/domain/sweep";
 
 describe("sweeper decision", () => {
   const thresholds = { staleAfterMs: 60_000, hardLimitMs: 600_000 };
@@ -58,5 +58,21 @@ describe("sweeper decision", () => {
     const created = now - 70_000;
     const failed = { ...pending, enqueueFailed: true };
     expect(decideSweep(failed, created, created, now, rated, 50)).to.equal("re-enqueue-same");
+  });
+
+  it("gives a new step only once Cloud Tasks can no longer hold the task (past its retry window)", () => {
+    // Production: 4 attempts of up to 600 s, backoffs 60 + 120 + 240 s.
+    const window = taskRetryWindowMs({
+      maxAttempts: 4,
+      minBackoffMs: 60_000,
+      maxBackoffMs: 240_000,
+      dispatchDeadlineMs: 600_000,
+    });
+    expect(window).to.equal(4 * 600_000 + 420_000);
+    const production = { staleAfterMs: 300_000, hardLimitMs: 1_800_000, taskRetryWindowMs: window };
+    const t = now - 1_700_000; // quiet for 28 minutes: its task may still be in a backoff
+    expect(decideSweep(running, t, t, now, production)).to.equal("re-enqueue-same");
+    // Longer than the hard limit: a job whose task was dropped is refunded, never duplicated.
+    expect(300_000 + window).to.be.greaterThan(production.hardLimitMs);
   });
 });
