@@ -5,7 +5,7 @@ import path from "node:path";
 import { REPO_ROOT } from "./config";
 import { DEFAULT_TIME_SCALE, type Profile } from "./profile";
 
-export type TierName = "unit" | "integration" | "e2e" | "reliability" | "prod-scaled";
+export type TierName = "unit" | "integration" | "e2e" | "browser" | "reliability" | "prod-scaled";
 /** none: no services; data: Firestore + S3; full: plus the Firebase emulators. */
 export type StackLevel = "none" | "data" | "full";
 
@@ -22,7 +22,7 @@ export interface Tier {
 export const TIERS: Tier[] = [
   {
     name: "unit",
-    roots: ["functions/test/unit", "checks", "client/test", "bench/test"],
+    roots: ["functions/test/unit", "checks", "client/test", "bench/test", "web/test"],
     stack: "none",
   },
   {
@@ -31,6 +31,8 @@ export const TIERS: Tier[] = [
     stack: "data",
   },
   { name: "e2e", roots: ["functions/test/e2e", "client/e2e"], stack: "full" },
+  // Phoenix Studio (web/) in headless Chromium against the whole stack.
+  { name: "browser", roots: ["web/e2e"], stack: "full" },
   {
     name: "reliability",
     roots: ["reliability"],
