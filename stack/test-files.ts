@@ -22,7 +22,14 @@ export interface Tier {
 export const TIERS: Tier[] = [
   {
     name: "unit",
-    roots: ["functions/test/unit", "checks", "client/test", "bench/test", "web/test"],
+    roots: [
+      "functions/test/unit",
+      "checks",
+      "client/test",
+      "bench/test",
+      "web/test",
+      "firestore-standin/unit",
+    ],
     stack: "none",
   },
   {

@@ -1,6 +1,7 @@
-// Firestore stand-in: @firestore-emulator/server's store behind a service with serializable
-// transactions, atomic commits and the official emulator's reset endpoint on the same port.
-import { FirestoreServer, FirestoreState } from "@firestore-emulator/server";
+// Firestore stand-in: our own store and query engine behind Firestore's gRPC service
+// (definition from @firestore-emulator/proto), serializable transactions, atomic commits and
+// the official emulator's reset endpoint on the same port.
+import { FirestoreServer } from "@firestore-emulator/server";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 
 import { openFrontDoor } from "./frontDoor";
@@ -8,6 +9,7 @@ import { createHttpHandler, livenessRoute, resetRoute, type Route } from "./http
 import { LockManager } from "./locks";
 import { serviceDefinition, standinService } from "./service";
 import { restRoute } from "./rest";
+import { DocumentStore } from "./store";
 import { TransactionRegistry } from "./transactions";
 import { webChannelDoor, type WebChannelDoor } from "./webchannel";
 
@@ -43,7 +45,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     new LockManager(),
     options.lockTimeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS,
   );
-  let state: FirestoreState;
+  let clear: () => void;
   let grpc: Server;
   let channels: WebChannelDoor | null = null;
   const routes: Route[] = [];
@@ -51,12 +53,13 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     // The raw server exactly as published (its service and store come from one bundle; the
     // store's error classes only match within it). We only take over its listening.
     const raw = new FirestoreServer();
-    state = raw.state;
+    clear = () => raw.state.clear();
     grpc = Reflect.get(raw, "server") as Server;
   } else {
-    state = new FirestoreState();
+    const store = new DocumentStore();
+    clear = () => store.clear();
     grpc = new Server();
-    const core = { definition: serviceDefinition, impl: standinService(state, txs) };
+    const core = { definition: serviceDefinition, impl: standinService(store, txs) };
     grpc.addService(core.definition, core.impl);
     // The browser doors call the same handlers in-process.
     channels = webChannelDoor(core);
@@ -66,7 +69,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
 
   const reset = resetRoute(() => {
     txs.abortAll("Transaction aborted: the emulator was reset.");
-    state.clear();
+    clear();
   });
   const http = createHttpHandler([reset, livenessRoute, ...routes]);
   const door = await openFrontDoor(

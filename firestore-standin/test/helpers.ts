@@ -63,7 +63,8 @@ export function adminDbAt(
   const saved = process.env.FIRESTORE_EMULATOR_HOST;
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
   try {
-    db.settings({ preferRest });
+    // The port too: the SDK keeps the port it took from the variable at construction.
+    db.settings({ preferRest, port });
   } finally {
     if (saved === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
     else process.env.FIRESTORE_EMULATOR_HOST = saved;
