@@ -71,10 +71,8 @@ async function main(): Promise<number> {
     loadLocalParams();
     const local = {
       maxConcurrentDispatches: Number(process.env.START_MAX_CONCURRENT),
-      maxDispatchesPerSecond:
-        process.env.START_RATE_PROFILE === "veo-quota"
-          ? QUEUE_RATES.startVeoQuotaPerSecond
-          : QUEUE_RATES.startUnthrottledPerSecond,
+      // VEO_STARTS_PER_MINUTE (the start queue's rate in the emulator, functions/src/config/start-rate.ts).
+      maxDispatchesPerSecond: Number(process.env.VEO_STARTS_PER_MINUTE) / 60,
     };
     if (ONLY.has(1)) {
       const levels = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
