@@ -1,6 +1,7 @@
-// Firestore stand-in: @firestore-emulator/server's store behind a service with serializable
-// transactions, atomic commits and the official emulator's reset endpoint on the same port.
-import { FirestoreServer, FirestoreState } from "@firestore-emulator/server";
+// Firestore stand-in: our own store and query engine behind Firestore's gRPC service
+// (definition from @firestore-emulator/proto), serializable transactions, atomic commits and
+// the official emulator's reset endpoint on the same port.
+import { FirestoreServer } from "@firestore-emulator/server";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 
 import { openFrontDoor } from "./frontDoor";
@@ -12,6 +13,7 @@ import { withSecurityRules, writeAuthorization } from "./rules/guard";
 import { RulesRegistry } from "./rules/registry";
 import { serviceDefinition, standinService } from "./service";
 import { restRoute } from "./rest";
+import { DocumentStore } from "./store";
 import { TransactionRegistry } from "./transactions";
 import { webChannelDoor, type WebChannelDoor } from "./webchannel";
 
@@ -59,7 +61,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   const unwatch = options.rulesFile
     ? loadRulesFile(rules, options.rulesFile, log)
     : () => undefined;
-  let state: FirestoreState;
+  let clear: () => void;
   let grpc: Server;
   let channels: WebChannelDoor | null = null;
   const routes: Route[] = [];
@@ -67,16 +69,17 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     // The raw server exactly as published (its service and store come from one bundle; the
     // store's error classes only match within it). We only take over its listening.
     const raw = new FirestoreServer();
-    state = raw.state;
+    clear = () => raw.state.clear();
     grpc = Reflect.get(raw, "server") as Server;
   } else {
-    state = new FirestoreState();
+    const store = new DocumentStore();
+    clear = () => store.clear();
     grpc = new Server();
     // Every front door (gRPC, REST, WebChannel) calls these handlers: reads, queries and
     // listens go through the rules wrapper, commits through the authorizer.
     const impl = withSecurityRules(
-      standinService(state, txs, writeAuthorization(state, rules)),
-      state,
+      standinService(store, txs, writeAuthorization(store, rules)),
+      store,
       rules,
     );
     const core = { definition: serviceDefinition, impl };
@@ -89,7 +92,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
 
   const reset = resetRoute(() => {
     txs.abortAll("Transaction aborted: the emulator was reset.");
-    state.clear();
+    clear();
   });
   const http = createHttpHandler([reset, livenessRoute, rulesRoute(rules, log), ...routes]);
   const door = await openFrontDoor(

@@ -55,18 +55,45 @@ export function responseBinaryToJson(
   return toProto3JSON(type.decode(bytes), { numericEnums });
 }
 
-/** Whether `path` (dotted, JSON names or proto names) names a repeated field of the request. */
-export function isRepeatedRequestField(method: protobuf.Method, path: string): boolean {
+/** The request field `path` (dotted, JSON names or proto names) names, if any. */
+function requestField(method: protobuf.Method, path: string): protobuf.Field | null {
   let type: protobuf.Type | null = method.resolvedRequestType;
   let field: protobuf.Field | null = null;
   for (const part of path.split(".")) {
-    if (!type) return false;
+    if (!type) return null;
     field =
       type.fields[part] ?? Object.values(type.fields).find((f) => f.name === camel(part)) ?? null;
-    if (!field) return false;
+    if (!field) return null;
     type = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
   }
-  return field?.repeated ?? false;
+  return field;
+}
+
+const NUMBER_TYPES = new Set([
+  "int32",
+  "uint32",
+  "sint32",
+  "fixed32",
+  "sfixed32",
+  "double",
+  "float",
+]);
+
+/**
+ * A query parameter as the JSON value of the field it names: every occurrence for a repeated
+ * field, `true`/`false` for a bool, a number for 32-bit and floating-point numbers (query
+ * strings carry only text; the JSON mapping wants the field's own type).
+ */
+export function queryParamJson(method: protobuf.Method, path: string, raw: string[]): JSONValue {
+  const field = requestField(method, path);
+  const typed = (text: string): JSONValue => {
+    if (field?.type === "bool" && (text === "true" || text === "false")) return text === "true";
+    if (field && NUMBER_TYPES.has(field.type) && text !== "" && Number.isFinite(Number(text))) {
+      return Number(text);
+    }
+    return text;
+  };
+  return field?.repeated ? raw.map(typed) : typed(raw[0] ?? "");
 }
 
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -13,7 +13,7 @@ import { GrpcError } from "./errors";
 import { readBody, type Route } from "./http";
 import {
   allRpcMethods,
-  isRepeatedRequestField,
+  queryParamJson,
   requestJsonToBinary,
   responseBinaryToJson,
 } from "./protoJson";
@@ -123,8 +123,9 @@ function setPath(target: JSONObject, dotted: string, value: JSONValue): void {
   let node = target;
   for (const part of parts.slice(0, -1)) {
     const next = node[part];
-    node[part] = next && typeof next === "object" && !Array.isArray(next) ? next : {};
-    node = node[part] as JSONObject;
+    const child: JSONObject = next && typeof next === "object" && !Array.isArray(next) ? next : {};
+    node[part] = child;
+    node = child;
   }
   node[parts[parts.length - 1] ?? ""] = value;
 }
@@ -157,11 +158,17 @@ function requestJson(binding: Binding, values: string[], url: URL, body: string)
   } else {
     for (const key of new Set(url.searchParams.keys())) {
       if (SYSTEM_PARAMS.has(key)) continue;
-      const all = url.searchParams.getAll(key);
-      setPath(json, key, isRepeatedRequestField(binding.rpc, key) ? all : (all[0] ?? ""));
+      setPath(json, key, queryParamJson(binding.rpc, key, url.searchParams.getAll(key)));
     }
   }
-  binding.fields.forEach((field, i) => setPath(json, field, values[i] ?? ""));
+  // Path templates name fields in proto style (collection_id); the JSON mapping wants lowerCamel.
+  binding.fields.forEach((field, i) =>
+    setPath(
+      json,
+      field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      values[i] ?? "",
+    ),
+  );
   return json;
 }
 

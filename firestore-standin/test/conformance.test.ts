@@ -154,10 +154,13 @@ describe("Firestore conformance", function () {
         () => null,
         (e: unknown) => e,
       );
-      const updateErr = await db.doc("things/missing").update({ x: 1 }).then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const updateErr = await db
+        .doc("things/missing")
+        .update({ x: 1 })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(errorCode(createErr)).to.equal(ALREADY_EXISTS);
       expect(errorCode(updateErr)).to.equal(NOT_FOUND);
       expect((await ref.get()).get("x")).to.equal(1);
@@ -220,7 +223,9 @@ describe("Firestore conformance", function () {
     it("50 concurrent increments all count", async () => {
       const ref = db.doc("things/inc");
       await ref.set({ n: 0 });
-      await Promise.all(Array.from({ length: 50 }, () => ref.update({ n: FieldValue.increment(1) })));
+      await Promise.all(
+        Array.from({ length: 50 }, () => ref.update({ n: FieldValue.increment(1) })),
+      );
       expect((await ref.get()).get("n")).to.equal(50);
     });
   });
@@ -240,7 +245,11 @@ describe("Firestore conformance", function () {
         await waitUntil(() => seen.length > 0, 30_000, "the initial snapshot");
         for (let v = 1; v <= 10; v++) {
           await ref.set({ v });
-          await waitUntil(() => seen.includes(v) || listenError !== null, 30_000, `snapshot v=${v}`);
+          await waitUntil(
+            () => seen.includes(v) || listenError !== null,
+            30_000,
+            `snapshot v=${v}`,
+          );
         }
         await ref.delete();
         await waitUntil(() => seen.at(-1) === "missing", 30_000, "the deletion");
@@ -280,7 +289,8 @@ describe("Firestore conformance", function () {
         failures.push(err.code);
         return false;
       });
-      for (let i = 0; i < 5; i++) void writer.create(db.doc(`bulk/new${i}`), { i }).catch(() => undefined);
+      for (let i = 0; i < 5; i++)
+        void writer.create(db.doc(`bulk/new${i}`), { i }).catch(() => undefined);
       void writer.create(db.doc("bulk/taken"), { v: 1 }).catch(() => undefined);
       await writer.close();
       expect(failures).to.deep.equal([ALREADY_EXISTS]);

@@ -79,21 +79,22 @@ export type AdminDb = ReturnType<typeof adminFirestore.getFirestore>;
 /**
  * firebase-admin on the server at 127.0.0.1:`port` (gRPC, or REST with preferRest).
  * FIRESTORE_EMULATOR_HOST would override the host setting, so it is pointed at this server
- * just while the settings are applied.
+ * just while the client is configured.
  */
 export function adminDbAt(
   port: number,
   preferRest = false,
 ): { db: AdminDb; close(): Promise<void> } {
   const app = adminApp.initializeApp({ projectId: PROJECT_ID }, `admin-${port}-${Math.random()}`);
-  const db = adminFirestore.getFirestore(app);
   const saved = process.env.FIRESTORE_EMULATOR_HOST;
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
   try {
-    db.settings({ preferRest });
+    // Both the constructor and settings() read the variable; the port sticks from the first.
+    const db = adminFirestore.getFirestore(app);
+    db.settings({ preferRest, port });
+    return { db, close: () => adminApp.deleteApp(app) };
   } finally {
     if (saved === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
     else process.env.FIRESTORE_EMULATOR_HOST = saved;
   }
-  return { db, close: () => adminApp.deleteApp(app) };
 }

@@ -1,6 +1,5 @@
 // Lock manager defects found in review: deadlock cycles closed by a grant (parallel reads in
 // one transaction), and locks of a lazily begun transaction whose first read was cancelled.
-import { FirestoreState } from "@firestore-emulator/server";
 import { Metadata, status } from "@grpc/grpc-js";
 import { expect } from "chai";
 
@@ -8,6 +7,7 @@ import { startCall, type CallError } from "../src/doorCall";
 import { LockManager, type LockScope } from "../src/locks";
 import { requestJsonToBinary, rpcMethod } from "../src/protoJson";
 import { serviceDefinition, standinService } from "../src/service";
+import { DocumentStore } from "../src/store";
 import { TransactionRegistry } from "../src/transactions";
 
 const doc = (path: string): LockScope[] => [{ kind: "doc", path }];
@@ -47,15 +47,13 @@ describe("Firestore stand-in: locks", function () {
   describe("a lazily begun transaction whose first read is cancelled", () => {
     const database = "projects/demo-phoenix/databases/(default)";
     const docA = `${database}/documents/c/a`;
-    let state: FirestoreState;
     let txs: TransactionRegistry;
     let core: { definition: typeof serviceDefinition; impl: ReturnType<typeof standinService> };
 
     beforeEach(() => {
-      state = new FirestoreState();
       // A lock limit far beyond the test timeout: only the fix can free the lock in time.
       txs = new TransactionRegistry(new LockManager(), LONG_WAIT_MS);
-      core = { definition: serviceDefinition, impl: standinService(state, txs) };
+      core = { definition: serviceDefinition, impl: standinService(new DocumentStore(), txs) };
     });
 
     function call(

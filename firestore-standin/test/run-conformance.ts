@@ -18,7 +18,9 @@ async function main(): Promise<number> {
   const lockTimeoutMs = Number(values["lock-timeout-ms"]);
   const standin = await startStandin({ port: 0, raw: values.raw, lockTimeoutMs });
   const host = `127.0.0.1:${standin.port}`;
-  console.log(`${values.raw ? "raw server" : "stand-in"} on ${host}, lock limit ${lockTimeoutMs} ms`);
+  console.log(
+    `${values.raw ? "raw server" : "stand-in"} on ${host}, lock limit ${lockTimeoutMs} ms`,
+  );
   const root = path.resolve(__dirname, "../..");
   try {
     return await new Promise<number>((resolve, reject) => {

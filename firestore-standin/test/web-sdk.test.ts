@@ -7,15 +7,21 @@ import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import {
   collection,
   connectFirestoreEmulator,
+  deleteDoc,
   doc,
   getDoc,
+  getDocs,
   getFirestore,
   increment,
+  limit,
+  limitToLast,
   onSnapshot,
+  orderBy,
   query,
   runTransaction,
   serverTimestamp,
   setDoc,
+  startAfter,
   Timestamp,
   updateDoc,
   where,
@@ -68,6 +74,34 @@ describe("Firestore conformance: web SDK", function () {
     } finally {
       stopDoc();
       stopQuery();
+    }
+  });
+
+  it("paginates with cursors and keeps a limitToLast listener in order as documents move", async () => {
+    for (const [id, n] of [
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+      ["d", 4],
+    ] as const) {
+      await setDoc(doc(db, "pages", id), { n });
+    }
+    const byN = query(collection(db, "pages"), orderBy("n"));
+    const firstPage = await getDocs(query(byN, limit(2)));
+    const last = firstPage.docs[firstPage.docs.length - 1];
+    const secondPage = await getDocs(query(byN, startAfter(last), limit(2)));
+    expect(secondPage.docs.map((d) => d.id)).to.deep.equal(["c", "d"]);
+
+    let seen: string[] = [];
+    const stop = onSnapshot(query(byN, limitToLast(2)), (s) => (seen = s.docs.map((d) => d.id)));
+    try {
+      await waitUntil(() => seen.join() === "c,d", 30_000, "the first snapshot");
+      await updateDoc(doc(db, "pages/a"), { n: 10 });
+      await waitUntil(() => seen.join() === "d,a", 30_000, "a moved into the window");
+      await deleteDoc(doc(db, "pages/a"));
+      await waitUntil(() => seen.join() === "c,d", 30_000, "a deleted from the window");
+    } finally {
+      stop();
     }
   });
 });

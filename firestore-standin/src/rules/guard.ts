@@ -8,7 +8,6 @@ import {
   TargetChangeTargetChangeType,
 } from "@firestore-emulator/proto/dist/google/firestore/v1/firestore";
 import type { StructuredQuery } from "@firestore-emulator/proto/dist/google/firestore/v1/query";
-import type { FirestoreState } from "@firestore-emulator/server";
 import {
   status,
   type Metadata,
@@ -18,7 +17,8 @@ import {
 } from "@grpc/grpc-js";
 
 import { GrpcError } from "../errors";
-import { readFields, type StagedWrite, type WriteAuthorizer } from "../writes";
+import type { DocumentStore } from "../store";
+import type { StagedWrite, WriteAuthorizer } from "../writes";
 import { identityOf, InvalidTokenError } from "./identity";
 import { queryAccess } from "./query";
 import { projectOf, type RulesRegistry } from "./registry";
@@ -49,7 +49,7 @@ function checkerFor(registry: RulesRegistry, metadata: Metadata, project: string
 }
 
 /** get()/exists() read the store; getAfter()/existsAfter() see `staged` first. */
-function docReader(state: FirestoreState, project: string, staged: StagedWrite[] = []) {
+function docReader(state: DocumentStore, project: string, staged: StagedWrite[] = []) {
   const nameOf = (segs: string[]): string => {
     if (
       segs[0] !== "databases" ||
@@ -72,9 +72,9 @@ function docReader(state: FirestoreState, project: string, staged: StagedWrite[]
   };
 }
 
-function storedResource(state: FirestoreState, name: string): V {
-  const doc = state.getDocument(name);
-  return doc.metadata.hasExist ? documentResource(name, readFields(doc)) : NULL;
+function storedResource(state: DocumentStore, name: string): V {
+  const doc = state.get(name);
+  return doc ? documentResource(name, doc.fields) : NULL;
 }
 
 const now = (): V => timestampFromMillis(Date.now());
@@ -85,7 +85,7 @@ function mustAllow(checker: Checker, req: Omit<AccessRequest, "auth">, what: str
   }
 }
 
-function checkGet(state: FirestoreState, checker: Checker, name: string, readLimit: number): void {
+function checkGet(state: DocumentStore, checker: Checker, name: string, readLimit: number): void {
   const project = projectOf(name);
   mustAllow(
     checker,
@@ -102,7 +102,7 @@ function checkGet(state: FirestoreState, checker: Checker, name: string, readLim
 }
 
 function checkQuery(
-  state: FirestoreState,
+  state: DocumentStore,
   checker: Checker,
   parent: string,
   query: StructuredQuery,
@@ -126,7 +126,7 @@ function checkQuery(
 }
 
 /** The commit-path authorizer for one call (undefined: no checks). */
-export function writeAuthorization(state: FirestoreState, registry: RulesRegistry) {
+export function writeAuthorization(state: DocumentStore, registry: RulesRegistry) {
   return (metadata: Metadata): WriteAuthorizer | undefined =>
     (writes, commitTime) => {
       const first = writes[0];
@@ -184,9 +184,32 @@ function guardStream(
   return guarded as UntypedHandleCall;
 }
 
+interface UnaryCall {
+  request: unknown;
+  metadata: Metadata;
+}
+
+/** Runs `check` before a unary handler; a refusal answers the call with its status. */
+function guardUnary(
+  handler: UntypedHandleCall | undefined,
+  check: (call: UnaryCall) => void,
+): UntypedHandleCall {
+  const guarded = (call: UnaryCall, callback: (err: unknown, value: unknown) => void): void => {
+    try {
+      check(call);
+    } catch (err) {
+      callback(toError(err), null);
+      return;
+    }
+    if (handler) (handler as (c: UnaryCall, cb: typeof callback) => void)(call, callback);
+    else callback({ code: status.UNIMPLEMENTED, details: "Not served." }, null);
+  };
+  return guarded as UntypedHandleCall;
+}
+
 export function withSecurityRules(
   impl: UntypedServiceImplementation,
-  state: FirestoreState,
+  state: DocumentStore,
   registry: RulesRegistry,
 ): UntypedServiceImplementation {
   const checker = (call: { metadata: Metadata }, name: string): Checker | null =>
@@ -223,23 +246,18 @@ export function withSecurityRules(
     if (c) checkQuery(state, c, req.parent, req.structured_aggregation_query.structured_query);
   }) as UntypedHandleCall;
 
-  // Clients cannot list collection ids in Firestore (IAM only); rules never grant it.
-  const listIds = impl.ListCollectionIds;
-  if (listIds) {
-    out.ListCollectionIds = ((
-      call: { metadata: Metadata; request: { parent: string } },
-      callback: (e: unknown, v: unknown) => void,
-    ) => {
-      let c: Checker | null;
-      try {
-        c = checker(call, call.request.parent);
-      } catch (err) {
-        callback(toError(err), null);
-        return;
-      }
-      if (c) callback({ code: status.PERMISSION_DENIED, details: DENIED }, null);
-      else (listIds as (a: unknown, b: unknown) => void)(call, callback);
-    }) as UntypedHandleCall;
+  out.GetDocument = guardUnary(impl.GetDocument, (call) => {
+    const name = (call.request as { name: string }).name;
+    const c = checker(call, name);
+    if (c) checkGet(state, c, name, SINGLE_READ_LIMIT);
+  });
+  // ListCollectionIds is IAM-only in Firestore; ListDocuments and PartitionQuery are not
+  // evaluated here: rules loaded means clients are refused them (never a default allow).
+  for (const name of ["ListCollectionIds", "ListDocuments", "PartitionQuery"]) {
+    out[name] = guardUnary(impl[name], (call) => {
+      const parent = (call.request as { parent: string }).parent;
+      if (checker(call, parent)) throw new GrpcError(status.PERMISSION_DENIED, DENIED);
+    });
   }
 
   const listen = impl.Listen;
@@ -250,7 +268,7 @@ export function withSecurityRules(
 /** A denied target is removed with PERMISSION_DENIED as its cause; the stream stays open. */
 function guardListen(
   listen: UntypedHandleCall,
-  state: FirestoreState,
+  state: DocumentStore,
   checker: (call: { metadata: Metadata }, name: string) => Checker | null,
 ): UntypedHandleCall {
   const guarded = (call: {
@@ -289,7 +307,7 @@ function guardListen(
   return guarded as UntypedHandleCall;
 }
 
-function checkTarget(state: FirestoreState, c: Checker, req: ListenRequest): void {
+function checkTarget(state: DocumentStore, c: Checker, req: ListenRequest): void {
   const target = req.add_target;
   if (target.has_documents) {
     for (const name of target.documents.documents) checkGet(state, c, name, SINGLE_READ_LIMIT);

@@ -115,6 +115,15 @@ export async function submitCreation(
   }, MONEY_TRANSACTION);
 }
 
+/**
+ * Pending creations: one count() aggregation over the status index, billed one read per
+ * 1,000 index entries; no counter document is written on every submission or start.
+ */
+export async function countPending(): Promise<number> {
+  const pending = firestore().collection(collections.creations).where("status", "==", "pending");
+  return (await pending.count().get()).data().count;
+}
+
 export async function markEnqueueFailed(creationId: string, failed: boolean): Promise<void> {
   await creationRef(creationId).update({
     enqueueFailed: failed,
@@ -142,6 +151,7 @@ export async function claimCreation(
       leaseOwner: owner,
       leaseExpiresAtMs: nowMs + leaseMs,
       enqueueFailed: false,
+      queuePosition: null,
       progress: Math.max(creation.progress, 0.05),
     };
     tx.update(creationRef(creationId), {

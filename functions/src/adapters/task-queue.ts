@@ -4,10 +4,8 @@
  * enqueue of the same step is a no-op rather than a second job.
  */
 import { getFunctions } from "firebase-admin/functions";
+import { DISPATCH_DEADLINE_SECONDS } from "../config/deployment";
 import { firestore } from "./firebase";
-
-/** The worker's timeout; Cloud Tasks must not give up on a delivery before it. */
-export const WORKER_TIMEOUT_SECONDS = 540;
 
 export const QUEUES = {
   /** Starts paid generations: rate-limited to the model's quota. */
@@ -35,7 +33,7 @@ export async function enqueueStep(
       .taskQueue(queue)
       .enqueue(task, {
         id: taskIdOf(task),
-        dispatchDeadlineSeconds: WORKER_TIMEOUT_SECONDS,
+        dispatchDeadlineSeconds: DISPATCH_DEADLINE_SECONDS,
         ...(delaySeconds > 0 ? { scheduleDelaySeconds: delaySeconds } : {}),
       });
     return "enqueued";
