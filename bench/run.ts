@@ -11,6 +11,7 @@ import os from "node:os";
 import { buildFunctions } from "../stack/build";
 import { startStack } from "../stack/stack";
 import { startEmulators } from "./lib/emulators";
+import { PREFER_REST_ENV } from "./lib/prefer-rest";
 import { startMetadataServer } from "../stack/metadata-server";
 import { snapshotProject } from "./lib/project";
 import { MediaStore } from "../functions/src/adapters/media-store";
@@ -81,10 +82,8 @@ async function measureAll(figures: Figures): Promise<void> {
     loadLocalParams();
     const local = {
       maxConcurrentDispatches: Number(process.env.START_MAX_CONCURRENT),
-      maxDispatchesPerSecond:
-        process.env.START_RATE_PROFILE === "veo-quota"
-          ? QUEUE_RATES.startVeoQuotaPerSecond
-          : QUEUE_RATES.startUnthrottledPerSecond,
+      // VEO_STARTS_PER_MINUTE (the start queue's rate in the emulator, functions/src/config/start-rate.ts).
+      maxDispatchesPerSecond: Number(process.env.VEO_STARTS_PER_MINUTE) / 60,
     };
     if (ONLY.has(1))
       await measure(figures, "1. submission latency", async () => {
@@ -95,7 +94,7 @@ async function measureAll(figures: Figures): Promise<void> {
         // SDK also reads from FIRESTORE_PREFER_REST: the emulators restart with it set.
         log("restarting the Firebase emulators with FIRESTORE_PREFER_REST=true");
         await emulators.stop();
-        emulators = await startEmulators(project.projectDir, { FIRESTORE_PREFER_REST: "true" });
+        emulators = await startEmulators(project.projectDir, PREFER_REST_ENV);
         figures.submissionRest = await measureSubmission(levels, RUNS, local, log);
         await resetState();
         await emulators.stop();

@@ -27,7 +27,10 @@ export type CreationData = Pick<
   | "lastError"
   | "refunded"
   | "requestId"
+  | "queuePosition"
 > & {
+  /** While pending: when the video should be ready (queue position, start quota, render time). */
+  estimatedReadyAt?: Timestamp | null;
   createdAt?: Timestamp | null;
   updatedAt?: Timestamp | null;
   workerStartedAt?: Timestamp | null;

@@ -17,6 +17,7 @@ export class ProgressView {
   private drawn = false;
   private lastQuarter = -1;
   private retries = 0;
+  private position: number | null | undefined;
   private readonly started = Date.now();
 
   constructor(
@@ -31,6 +32,17 @@ export class ProgressView {
       const from = this.status ? `${this.status} → ` : "";
       this.out.write(`  ● ${from}${creation.status}  at ${elapsed}\n`);
       this.status = creation.status;
+    }
+    // While it waits its turn: the queue position and the estimated ready time, as they change.
+    const position = creation.status === "pending" ? creation.queuePosition : null;
+    if (typeof position === "number" && position !== this.position) {
+      this.position = position;
+      this.clearBar();
+      const ready = creation.estimatedReadyAt?.toDate();
+      const eta = ready
+        ? `, ready about ${ready.toLocaleTimeString()} (in ${seconds(ready.getTime() - Date.now())})`
+        : "";
+      this.out.write(`  ⧗ queue position ${position}${eta}\n`);
     }
     // A retry keeps the status; say why the previous attempt failed.
     if ((creation.retryCount ?? 0) > this.retries) {

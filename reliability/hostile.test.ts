@@ -3,6 +3,8 @@
 // the Functions emulator skips it (FIREBASE_DEBUG_MODE + skipTokenVerification), so the
 // callable wrappers are also served from this process, where firebase-admin verifies tokens.
 import { expect } from "chai";
+import { signInWithEmailAndPassword } from "firebase/auth";
+import { connectClient, type ClientSdk } from "../demo/firebase-client";
 import { generateVideo as generateVideoFunction } from "../functions/src/index";
 import { FUNCTIONS_ORIGIN, PROJECT_ID, REGION } from "../test-harness/emulators";
 import { serveCallables } from "../test-harness/callable-server";
@@ -12,6 +14,7 @@ import { bump, scenario, type ScenarioFigures } from "./figures";
 import { hostileLifecycleCalls, hostilePayloads, type HostileCall } from "./hostile-payloads";
 import { profile } from "./profile";
 import { allSettled, cleanSlate, generate, pool, users, waitAllEnded } from "./support";
+import { clientSdkAttempts } from "./hostile-client-sdk";
 import { forgedTokens, unsignedTokenFor, unusableTokens, type TokenCase } from "./tokens";
 
 /** The contract's error codes for bad requests and their HTTP statuses (callable protocol). */
@@ -130,6 +133,53 @@ describe("reliability: hostile input", function () {
       status: 400,
       code: "invalid-argument",
     });
+    expect(await fingerprint(), "nothing written").to.equal(before);
+  });
+
+  it("refuses every client-SDK write to money documents and every foreign read (permission-denied)", async () => {
+    // The attacker's own creation and ledger entry are the most tempting targets.
+    const own = await generate(scenario("hostile input: setup"), attacker, {
+      prompt: "attacker's own [[permanent]]",
+      duration: 4,
+    });
+    if (!own.ok) throw new Error(`setup: ${own.code}`);
+    await waitAllEnded(
+      scenario("hostile input: setup"),
+      new Map([[own.result.creationId, Date.now()]]),
+      60_000,
+    );
+    await allSettled();
+    const ledger = await db().collection("transactions").where("userId", "==", attacker.uid).get();
+    const victimUid = (await db().doc(`creations/${foreignCreation}`).get()).get(
+      "userId",
+    ) as string;
+    const before = await fingerprint();
+    const client: ClientSdk = connectClient();
+    try {
+      await signInWithEmailAndPassword(client.auth, attacker.email, attacker.password);
+      const attempts = clientSdkAttempts(client.db, {
+        uid: attacker.uid,
+        victimUid,
+        ownCreation: own.result.creationId,
+        foreignCreation,
+        ownLedgerEntry: ledger.docs[0]?.id ?? "missing",
+      });
+      expect(attempts.length).to.be.at.least(25);
+      const bad: string[] = [];
+      for (const attempt of attempts) {
+        const code = await attempt.run().then(
+          () => "ok",
+          (err: unknown) => String((err as { code?: unknown } | null)?.code ?? err),
+        );
+        fig.sent++;
+        if (code === "ok") fig.accepted++;
+        else bump(fig.rejected, `client SDK: ${code}`);
+        if (code !== "permission-denied") bad.push(`${attempt.label} → ${code}`);
+      }
+      expect(bad, "client-SDK attempts not refused with permission-denied").to.deep.equal([]);
+    } finally {
+      await client.close();
+    }
     expect(await fingerprint(), "nothing written").to.equal(before);
   });
 

@@ -59,6 +59,10 @@ export async function startFirebaseEmulators(
     ...process.env,
     ...options.env,
     NO_UPDATE_NOTIFIER: "1",
+    // A new function worker process must answer within this many seconds (firebase-tools'
+    // default 30): on a loaded 2-core machine a burst of cold workers takes longer, and each
+    // miss fails a task delivery that counts against its retries.
+    FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
   };
   if (options.officialFirestore) delete env.FIRESTORE_EMULATOR_HOST;
   else env.FIRESTORE_EMULATOR_HOST = addr("firestore");

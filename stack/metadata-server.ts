@@ -9,9 +9,6 @@ import type { AddressInfo } from "node:net";
 import { PROJECT_ID } from "./config";
 
 const ANSWERS: Record<string, string> = {
-  // google-auth-library's "am I on Google Cloud?" probe; the Admin SDK's REST transport
-  // (Firestore `preferRest`) needs application-default credentials even against an emulator.
-  "/computeMetadata/v1/instance": "attributes/\nservice-accounts/\n",
   "/computeMetadata/v1/instance/service-accounts/default/email": `functions@${PROJECT_ID}.iam.gserviceaccount.com`,
   "/computeMetadata/v1/project/project-id": PROJECT_ID,
   "/computeMetadata/v1/instance/service-accounts/default/token": JSON.stringify({

@@ -13,6 +13,9 @@ import {
 import { runMocha, type Counts } from "./mocha-run";
 import { startStack, type Stack } from "./stack";
 import { TIERS, tierGroups, type StackLevel, type Tier } from "./test-files";
+import { applyProfile, startSweeperClock, type Profile } from "./profile";
+
+const LOCAL: Profile = { name: "local", timeScale: 1 };
 
 interface TierResult {
   name: string;
@@ -41,20 +44,35 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 class Services {
   private data?: Stack;
   private firebase?: RunningFirebaseEmulators;
+  private profile?: Profile;
+  private stopSweeper?: () => void;
 
-  async ensure(level: StackLevel): Promise<Record<string, string>> {
+  async ensure(level: StackLevel, profile: Profile = LOCAL): Promise<Record<string, string>> {
     if (level === "none") return {};
     const log = (m: string) => console.log(`  · ${m}`);
     if (!this.data) {
       this.data = await startStack({ firebase: false, freshData: true, log, signal: abort.signal });
     }
+    if (level === "full" && this.firebase && this.profile?.name !== profile.name) {
+      log(`restarting the Firebase emulators with the ${profile.name} profile`);
+      await this.stopEmulators();
+    }
     if (level === "full" && !this.firebase) {
+      applyProfile(profile);
       log(`starting the Firebase emulators (log: ${path.relative(REPO_ROOT, EMULATOR_LOG)})`);
       const started = Date.now();
       this.firebase = await startFirebaseEmulators({ signal: abort.signal });
+      this.profile = profile;
+      this.stopSweeper = startSweeperClock(profile, log);
       log(`Firebase emulators ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     }
     return this.data.env;
+  }
+
+  private async stopEmulators(): Promise<void> {
+    this.stopSweeper?.();
+    await this.firebase?.stop();
+    this.firebase = this.stopSweeper = this.profile = undefined;
   }
 
   get hasEmulators(): boolean {
@@ -62,9 +80,10 @@ class Services {
   }
 
   async stop(): Promise<void> {
-    await this.firebase?.stop();
+    await this.stopEmulators();
     await this.data?.stop();
-    this.firebase = this.data = undefined;
+    this.data = undefined;
+    applyProfile(LOCAL); // leave no prod-scaled settings behind for the next `npm run emulators`
   }
 }
 
@@ -76,8 +95,12 @@ function tierEnv(
   const env: NodeJS.ProcessEnv = { ...process.env, ...stackEnv };
   // Unit tests must not reach a service by accident, even from a developer's shell.
   if (tier.stack === "none") for (const key of STACK_ENV_KEYS) delete env[key];
-  if (tier.name === "reliability") {
+  if (tier.name === "reliability" || tier.name === "prod-scaled") {
     env.RELIABILITY_PROFILE ??= onlyTier ? "full" : "short";
+  }
+  if (tier.profile) {
+    env.PHOENIX_PROFILE = tier.profile.name;
+    env.TIME_SCALE = String(tier.profile.timeScale);
   }
   return env;
 }
@@ -93,7 +116,7 @@ async function runTier(tier: Tier, services: Services, onlyTier: boolean): Promi
   const started = Date.now();
   let stackEnv: Record<string, string>;
   try {
-    stackEnv = await services.ensure(tier.stack);
+    stackEnv = await services.ensure(tier.stack, tier.profile);
   } catch (err) {
     if (interrupted) return { name: tier.name, note: "interrupted" };
     console.error(`✖ local stack failed to start for ${tier.name}:\n${(err as Error).message}`);

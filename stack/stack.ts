@@ -9,6 +9,7 @@ import { assertPortsFree } from "./ports";
 import { firestoreReady, hubEmulators, loadedFunctionTriggers, s3Ready } from "./probes";
 import { startMetadataServer } from "./metadata-server";
 import { startS3 } from "./s3";
+import { applyProfile, startSweeperClock, type Profile } from "./profile";
 
 export interface StackOptions {
   /** Also run the Firebase emulators (Auth, Functions, Cloud Tasks). */
@@ -22,6 +23,8 @@ export interface StackOptions {
   log?: (message: string) => void;
   /** Aborts a start in progress (Ctrl-C while the emulators come up). */
   signal?: AbortSignal;
+  /** Settings profile of the functions (default: local). */
+  profile?: Profile;
 }
 
 export interface Stack {
@@ -56,7 +59,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     if (!options.officialFirestore) {
-      const standin = await startStandin({ host: HOST, port: PORTS.firestore });
+      const standin = await startStandin({
+        host: HOST,
+        port: PORTS.firestore,
+        rulesFile: path.join(REPO_ROOT, "firestore.rules"),
+        log,
+      });
       stops.push(() => standin.stop());
       log(`Firestore stand-in on ${HOST}:${PORTS.firestore}`);
     }
@@ -68,6 +76,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => s3.stop());
     log(`S3 (R2) server on ${HOST}:${PORTS.s3} (pid ${s3.pid})`);
     if (options.firebase) {
+      const profile = options.profile ?? { name: "local", timeScale: 1 };
+      applyProfile(profile);
       log(`starting the Firebase emulators (log: ${path.relative(REPO_ROOT, EMULATOR_LOG)})`);
       const firebase = await startFirebaseEmulators({
         officialFirestore: options.officialFirestore,
@@ -76,6 +86,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
       stops.push(() => firebase.stop());
       crashed = firebase.crashed;
+      const stopSweeper = startSweeperClock(profile, log);
+      stops.push(() => Promise.resolve(stopSweeper()));
     }
   } catch (err) {
     await stop();

@@ -3,8 +3,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./config";
+import { DEFAULT_TIME_SCALE, type Profile } from "./profile";
 
-export type TierName = "unit" | "integration" | "e2e" | "browser" | "reliability";
+export type TierName = "unit" | "integration" | "e2e" | "browser" | "reliability" | "prod-scaled";
 /** none: no services; data: Firestore + S3; full: plus the Firebase emulators. */
 export type StackLevel = "none" | "data" | "full";
 
@@ -12,6 +13,10 @@ export interface Tier {
   name: TierName;
   roots: string[];
   stack: StackLevel;
+  /** Settings profile of the emulated functions (default: local). */
+  profile?: Profile;
+  /** Folders under the roots that belong to another tier. */
+  exclude?: string[];
 }
 
 export const TIERS: Tier[] = [
@@ -29,13 +34,25 @@ export const TIERS: Tier[] = [
   },
   {
     name: "integration",
-    roots: ["firestore-standin/test", "functions/test/integration"],
+    roots: ["firestore-standin/test", "rules-tests", "functions/test/integration"],
     stack: "data",
   },
   { name: "e2e", roots: ["functions/test/e2e", "client/e2e"], stack: "full" },
   // Phoenix Studio (web/) in headless Chromium against the whole stack.
   { name: "browser", roots: ["web/e2e"], stack: "full" },
-  { name: "reliability", roots: ["reliability"], stack: "full" },
+  {
+    name: "reliability",
+    roots: ["reliability"],
+    stack: "full",
+    exclude: ["reliability/prod-scaled"],
+  },
+  // Production settings with every duration divided by TIME_SCALE (stack/profile.ts).
+  {
+    name: "prod-scaled",
+    roots: ["reliability/prod-scaled"],
+    stack: "full",
+    profile: { name: "prod-scaled", timeScale: DEFAULT_TIME_SCALE },
+  },
 ];
 
 export interface MochaGroup {
@@ -76,6 +93,10 @@ export function tierGroups(tier: Tier): MochaGroup[] {
   for (const root of tier.roots) {
     const dir = path.join(REPO_ROOT, root);
     if (existsSync(dir)) walk(dir, files);
+  }
+  const excluded = (tier.exclude ?? []).map((dir) => path.join(REPO_ROOT, dir) + path.sep);
+  for (let i = files.length - 1; i >= 0; i--) {
+    if (excluded.some((dir) => files[i].startsWith(dir))) files.splice(i, 1);
   }
   const groups = new Map<string, MochaGroup>();
   for (const file of files.sort()) {

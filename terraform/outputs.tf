@@ -54,3 +54,20 @@ output "worker_invoker_granted" {
   description = "Whether run.invoker on the worker service is managed here yet (see var.worker_deployed)."
   value       = var.worker_deployed
 }
+
+# The functions' params that come from this infrastructure, keyed by param name
+# (functions/src/config/params.ts). Write them to functions/.env.<project_id> before
+# `firebase deploy`; checks/deploy-manifest.test.ts keeps the names in step with the code.
+output "functions_params" {
+  description = "Functions params by name (dotenv keys for functions/.env.<project_id>)."
+  value = {
+    RUNTIME_SERVICE_ACCOUNT = google_service_account.functions.email
+    VERTEX_PROJECT          = var.project_id
+    VERTEX_LOCATION         = var.region
+    VEO_OUTPUT_URI          = "gs://${google_storage_bucket.veo_output.name}/veo/"
+    R2_ENDPOINT             = "https://${var.cloudflare_account_id}.r2.cloudflarestorage.com"
+    R2_BUCKET               = cloudflare_r2_bucket.drafts.name
+    R2_PUBLIC_BUCKET        = cloudflare_r2_bucket.public.name
+    R2_PUBLIC_URL           = "https://${cloudflare_r2_custom_domain.public.domain}"
+  }
+}

@@ -18,6 +18,8 @@ function readDotenv(file: string): Record<string, string> {
 }
 
 export function loadLocalParams(overrides: Record<string, string> = {}): void {
+  // What the Functions emulator sets: the local model and the local settings are allowed.
+  process.env.FUNCTIONS_EMULATOR ??= "true";
   const preset = { ...process.env };
   for (const param of Object.values(params)) {
     const { name } = param as { name: string };

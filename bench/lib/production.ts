@@ -20,9 +20,7 @@ export const PRODUCTION = {
 
 /** The start and poll queues' rate limits, as functions/src/index.ts binds them. */
 export const QUEUE_RATES = {
-  /** START_RATE_PROFILE=veo-quota: Veo's ~10 starts per minute per project. */
-  startVeoQuotaPerSecond: 10 / 60,
-  /** START_RATE_PROFILE=unthrottled (the local model). */
+  /** VEO_STARTS_PER_MINUTE=3000 (functions/.env.demo-phoenix): the local model has no quota. */
   startUnthrottledPerSecond: 50,
   poll: { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 50 },
 } as const;

@@ -4,6 +4,7 @@
 import { setBalance } from "../../test-harness/firestore";
 import type { TaskRecorder } from "../../test-harness/task-recorder";
 import { runChild } from "../lib/node-child";
+import { PREFER_REST_ENV } from "../lib/prefer-rest";
 import { functionsLib } from "../lib/paths";
 import { spread, type Spread } from "../lib/stats";
 
@@ -52,7 +53,7 @@ export async function measureColdStart(
     eager: [],
     floor: [],
   };
-  const restEnv = { ...env, FIRESTORE_PREFER_REST: "true" };
+  const restEnv = { ...env, ...PREFER_REST_ENV };
   for (let run = -1; run < runs; run++) {
     for (const mode of ["lazy", "lazyRest", "eager", "floor"] as const) {
       const uid = `bench-cold-${mode}-${run + 1}-${Date.now()}`;

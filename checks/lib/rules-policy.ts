@@ -1,11 +1,11 @@
-import {
-  type AllowStatement,
-  type FunctionDef,
-  type MatchBlock,
-  type Method,
-  type RulesFile,
-  type Token,
-} from "./rules-parser";
+import type {
+  AllowStatement,
+  FunctionDef,
+  MatchBlock,
+  Method,
+  RulesFile,
+  Token,
+} from "../../firestore-standin/src/rules/parser";
 
 /** Collections that only the functions (Admin SDK) may write. */
 export const SERVER_ONLY_COLLECTIONS = ["users", "creations", "transactions"] as const;
@@ -85,7 +85,7 @@ export function findPolicyViolations(rules: RulesFile): string[] {
         problems.push(
           `line ${allow.line}: ${path} allows ${allow.methods.join(", ")} on ${collection} unconditionally`,
         );
-      } else if (mentionsTrue(allow.condition)) {
+      } else if (mentionsTrue(allow.conditionTokens ?? [])) {
         problems.push(`line ${allow.line}: ${path} uses a literal true condition on ${collection}`);
       }
     }
@@ -106,5 +106,5 @@ export function readAllowsFor(rules: RulesFile, collection: string): ScopedAllow
 }
 
 export function conditionText(allow: AllowStatement): string {
-  return allow.condition ? allow.condition.map((t) => t.value).join(" ") : "";
+  return allow.conditionTokens ? allow.conditionTokens.map((t) => t.value).join(" ") : "";
 }

@@ -7,6 +7,10 @@ import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { openFrontDoor } from "./frontDoor";
 import { createHttpHandler, livenessRoute, resetRoute, type Route } from "./http";
 import { LockManager } from "./locks";
+import { rulesRoute } from "./rules/endpoint";
+import { loadRulesFile } from "./rules/file";
+import { withSecurityRules, writeAuthorization } from "./rules/guard";
+import { RulesRegistry } from "./rules/registry";
 import { serviceDefinition, standinService } from "./service";
 import { restRoute } from "./rest";
 import { DocumentStore } from "./store";
@@ -26,6 +30,13 @@ export interface StandinOptions {
    * else 15 s.
    */
   lockTimeoutMs?: number;
+  /**
+   * Security rules file for every project, reloaded when it changes. Without it (and until
+   * rules are PUT for a project) every request is allowed, as in the official emulator.
+   */
+  rulesFile?: string;
+  /** Where rules (re)load messages go; default console.log. */
+  log?: (message: string) => void;
 }
 
 export interface RunningStandin {
@@ -45,6 +56,11 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     new LockManager(),
     options.lockTimeoutMs ?? lockTimeoutFromEnv() ?? DEFAULT_LOCK_TIMEOUT_MS,
   );
+  const log = options.log ?? ((m: string) => console.log(`firestore-standin: ${m}`));
+  const rules = new RulesRegistry();
+  const unwatch = options.rulesFile
+    ? loadRulesFile(rules, options.rulesFile, log)
+    : () => undefined;
   let clear: () => void;
   let grpc: Server;
   let channels: WebChannelDoor | null = null;
@@ -59,7 +75,14 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     const store = new DocumentStore();
     clear = () => store.clear();
     grpc = new Server();
-    const core = { definition: serviceDefinition, impl: standinService(store, txs) };
+    // Every front door (gRPC, REST, WebChannel) calls these handlers: reads, queries and
+    // listens go through the rules wrapper, commits through the authorizer.
+    const impl = withSecurityRules(
+      standinService(store, txs, writeAuthorization(store, rules)),
+      store,
+      rules,
+    );
+    const core = { definition: serviceDefinition, impl };
     grpc.addService(core.definition, core.impl);
     // The browser doors call the same handlers in-process.
     channels = webChannelDoor(core);
@@ -71,7 +94,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
     txs.abortAll("Transaction aborted: the emulator was reset.");
     clear();
   });
-  const http = createHttpHandler([reset, livenessRoute, ...routes]);
+  const http = createHttpHandler([reset, livenessRoute, rulesRoute(rules, log), ...routes]);
   const door = await openFrontDoor(
     options.host ?? "127.0.0.1",
     options.port,
@@ -81,6 +104,7 @@ export async function startStandin(options: StandinOptions): Promise<RunningStan
   return {
     port: door.port,
     stop: async () => {
+      unwatch();
       txs.abortAll("The emulator is shutting down.");
       channels?.closeAll();
       injector.destroy();

@@ -123,8 +123,9 @@ function setPath(target: JSONObject, dotted: string, value: JSONValue): void {
   let node = target;
   for (const part of parts.slice(0, -1)) {
     const next = node[part];
-    node[part] = next && typeof next === "object" && !Array.isArray(next) ? next : {};
-    node = node[part] as JSONObject;
+    const child: JSONObject = next && typeof next === "object" && !Array.isArray(next) ? next : {};
+    node[part] = child;
+    node = child;
   }
   node[parts[parts.length - 1] ?? ""] = value;
 }

@@ -41,6 +41,7 @@ import type { StructuredQuery } from "@firestore-emulator/proto/dist/google/fire
 import { Empty } from "@firestore-emulator/proto/dist/google/protobuf/empty";
 import {
   status,
+  type Metadata,
   type sendUnaryData,
   type ServerDuplexStream,
   type ServerErrorResponse,
@@ -63,7 +64,7 @@ import type { Doc } from "./query/types";
 import { collectionIds, listDocuments } from "./listing";
 import type { DocumentStore } from "./store";
 import type { Transaction, TransactionRegistry } from "./transactions";
-import { applyWrites, millisOf, timestampOf, writePath } from "./writes";
+import { applyWrites, millisOf, timestampOf, writePath, type WriteAuthorizer } from "./writes";
 
 export const serviceDefinition = UnimplementedFirestoreService.definition;
 
@@ -119,9 +120,13 @@ interface TxRequest {
   };
 }
 
+/** Per-call write authorization (security rules); undefined lets every write through. */
+export type WriteAuthorization = (metadata: Metadata) => WriteAuthorizer | undefined;
+
 export function standinService(
   store: DocumentStore,
   txs: TransactionRegistry,
+  authorization: WriteAuthorization = () => undefined,
 ): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
   for (const name of Object.keys(serviceDefinition)) impl[name] = unimplemented(name);
@@ -193,11 +198,15 @@ export function standinService(
   const responseTime = (at: number | undefined): { seconds: number; nanos: number } =>
     timestampOf(at ?? store.readTime());
 
-  async function commit(writes: Write[], transaction: Uint8Array): Promise<CommitResponse> {
+  async function commit(
+    writes: Write[],
+    transaction: Uint8Array,
+    authorize?: WriteAuthorizer,
+  ): Promise<CommitResponse> {
     if (transaction.length === 0) {
       const { time, results } = await txs.withPlainLocks(docScopes(writes), () => {
         const t = store.nextCommitTime();
-        return { time: t, results: applyWrites(store, t, writes) };
+        return { time: t, results: applyWrites(store, t, writes, authorize) };
       });
       return CommitResponse.fromObject({
         commit_time: timestampOf(time),
@@ -211,7 +220,7 @@ export function standinService(
       }
       await txs.lock(tx, docScopes(writes));
       const time = store.nextCommitTime();
-      const results = applyWrites(store, time, writes);
+      const results = applyWrites(store, time, writes, authorize);
       return CommitResponse.fromObject({
         commit_time: timestampOf(time),
         write_results: results.map((r) => r.toObject()),
@@ -262,7 +271,8 @@ export function standinService(
       },
       current_document: { exists: false },
     });
-    commitOne(write, req.has_mask ? req.mask.field_paths : undefined, callback);
+    const mask = req.has_mask ? req.mask.field_paths : undefined;
+    commitOne(write, mask, callback, authorization(call.metadata));
   };
 
   impl.UpdateDocument = (
@@ -277,7 +287,8 @@ export function standinService(
       ...(req.has_update_mask ? { update_mask: { field_paths: req.update_mask.field_paths } } : {}),
       ...(req.has_current_document ? { current_document: precondition(req.current_document) } : {}),
     });
-    commitOne(write, req.has_mask ? req.mask.field_paths : undefined, callback);
+    const mask = req.has_mask ? req.mask.field_paths : undefined;
+    commitOne(write, mask, callback, authorization(call.metadata));
   };
 
   impl.DeleteDocument = (
@@ -289,7 +300,7 @@ export function standinService(
       delete: req.name,
       ...(req.has_current_document ? { current_document: precondition(req.current_document) } : {}),
     });
-    commit([write], new Uint8Array()).then(
+    commit([write], new Uint8Array(), authorization(call.metadata)).then(
       () => callback(null, Empty.fromObject({})),
       (err: unknown) => callback(toServiceError(err), null),
     );
@@ -300,9 +311,10 @@ export function standinService(
     write: Write,
     mask: string[] | undefined,
     callback: sendUnaryData<Document>,
+    authorize: WriteAuthorizer | undefined,
   ): void {
     const name = writePath(write);
-    commit([write], new Uint8Array())
+    commit([write], new Uint8Array(), authorize)
       .then(() => {
         const doc = store.get(name);
         if (!doc) throw new GrpcError(status.NOT_FOUND, `Document not found: ${name}`);
@@ -427,7 +439,7 @@ export function standinService(
     call: ServerUnaryCall<CommitRequest, CommitResponse>,
     callback: sendUnaryData<CommitResponse>,
   ): void => {
-    commit(call.request.writes, call.request.transaction).then(
+    commit(call.request.writes, call.request.transaction, authorization(call.metadata)).then(
       (res) => callback(null, res),
       (err: unknown) => callback(toServiceError(err), null),
     );
@@ -452,7 +464,7 @@ export function standinService(
   ): void => {
     const outcomes = call.request.writes.map(async (write) => {
       try {
-        const res = await commit([write], new Uint8Array());
+        const res = await commit([write], new Uint8Array(), authorization(call.metadata));
         return { result: res.write_results[0]?.toObject() ?? {}, status: { code: 0 } };
       } catch (err) {
         const e = toServiceError(err);
@@ -490,7 +502,7 @@ export function standinService(
             call.write(WriteResponse.fromObject({ stream_id: streamId, stream_token: token() }));
             return;
           }
-          const res = await commit(req.writes, new Uint8Array());
+          const res = await commit(req.writes, new Uint8Array(), authorization(call.metadata));
           call.write(
             WriteResponse.fromObject({
               stream_id: streamId,

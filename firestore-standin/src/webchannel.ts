@@ -34,10 +34,9 @@ const LONG_POLL_MS = 25_000;
 
 const TEXT = { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" };
 
-const chunk = (value: unknown): string => {
-  const json = JSON.stringify(value);
-  return `${json.length}\n${json}`;
-};
+/** One response chunk: its length in UTF-16 units (what the client counts), then the JSON. */
+const frame = (json: string): string => `${json.length}\n${json}`;
+const chunk = (value: unknown): string => frame(JSON.stringify(value));
 
 interface BackChannel {
   res: ServerResponse;
@@ -164,7 +163,7 @@ class ChannelSession {
     const pending = this.queue.filter((a) => a.id > after);
     if (pending.length === 0) return;
     const json = `[${pending.map((a) => a.json).join(",")}]`;
-    back.res.write(`${json.length}\n${json}`);
+    back.res.write(frame(json));
     this.lastSentId = Math.max(this.lastSentId, pending[pending.length - 1]?.id ?? 0);
     if (back.longPoll) this.detach();
   }

@@ -98,9 +98,38 @@ export function stageWrites(store: DocumentStore, time: number, writes: Write[])
   return { time, changes, results };
 }
 
+/** One document of a commit, staged: as stored before the commit and as it would be after it. */
+export interface StagedWrite {
+  name: string;
+  existed: boolean;
+  exists: boolean;
+  before: Fields;
+  after: Fields;
+}
+/** Called once all writes are staged, before any is applied; throws to refuse the commit. */
+export type WriteAuthorizer = (writes: StagedWrite[], commitTime: Date) => void;
+
 /** Stages the writes, then publishes them all at once (listeners hear of them after). */
-export function applyWrites(store: DocumentStore, time: number, writes: Write[]): WriteResult[] {
+export function applyWrites(
+  store: DocumentStore,
+  time: number,
+  writes: Write[],
+  authorize?: WriteAuthorizer,
+): WriteResult[] {
   const commit = stageWrites(store, time, writes);
+  authorize?.(
+    commit.changes.map(({ name, doc }) => {
+      const old = store.get(name);
+      return {
+        name,
+        existed: old !== null,
+        exists: doc !== null,
+        before: old?.fields ?? {},
+        after: doc?.fields ?? {},
+      };
+    }),
+    new Date(time),
+  );
   store.apply(commit.time, commit.changes);
   return commit.results;
 }

@@ -11,12 +11,20 @@ describe("Firestore stand-in: firebase-admin over REST", function () {
   let standin: RunningStandin;
   let metadata: { host: string; stop(): Promise<void> };
   let admin: { db: AdminDb; close(): Promise<void> };
-  const savedMetadataHost = process.env.GCE_METADATA_HOST;
+  const saved = {
+    host: process.env.GCE_METADATA_HOST,
+    detection: process.env.METADATA_SERVER_DETECTION,
+  };
+  const restore = (name: string, value: string | undefined): void => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
 
   before(async () => {
     // The REST transport asks for application-default credentials even for an emulator.
     metadata = await startMetadataServer();
     process.env.GCE_METADATA_HOST = metadata.host;
+    process.env.METADATA_SERVER_DETECTION = "assume-present"; // it answers only token paths
     standin = await startStandin({ port: 0 });
     admin = adminDbAt(standin.port, true);
   });
@@ -24,8 +32,8 @@ describe("Firestore stand-in: firebase-admin over REST", function () {
     await admin.close();
     await standin.stop();
     await metadata.stop();
-    if (savedMetadataHost === undefined) delete process.env.GCE_METADATA_HOST;
-    else process.env.GCE_METADATA_HOST = savedMetadataHost;
+    restore("GCE_METADATA_HOST", saved.host);
+    restore("METADATA_SERVER_DETECTION", saved.detection);
   });
 
   it("writes, reads, queries, counts, lists and bulk-writes", async () => {

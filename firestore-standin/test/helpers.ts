@@ -25,11 +25,38 @@ export function lockLimitMs(): number {
 }
 
 /** Clears all documents the way the official emulator documents it. */
-export async function resetFirestore(): Promise<void> {
-  const url = `http://${emulatorHost()}/emulator/v1/projects/${PROJECT_ID}/databases/(default)/documents`;
+export async function resetFirestore(projectId = PROJECT_ID): Promise<void> {
+  const url = `http://${emulatorHost()}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
   const res = await fetch(url, { method: "DELETE" });
   if (!res.ok) throw new Error(`reset failed: HTTP ${res.status}`);
 }
+
+/**
+ * Loads security rules for one project through the official emulator's endpoint (the one
+ * @firebase/rules-unit-testing uses). They replace, for that project only, the rules the
+ * emulator started with.
+ */
+export async function loadRules(
+  projectId: string,
+  rules: string,
+  host = emulatorHost(),
+): Promise<void> {
+  const url = `http://${host}/emulator/v1/projects/${projectId}:securityRules`;
+  const res = await fetch(url, {
+    method: "PUT",
+    body: JSON.stringify({ rules: { files: [{ content: rules }] } }),
+  });
+  if (!res.ok) throw new Error(`loading rules failed: HTTP ${res.status} ${await res.text()}`);
+}
+
+export const OPEN_RULES = `rules_version = '2';
+service cloud.firestore {
+  match /databases/{database}/documents {
+    match /{document=**} {
+      allow read, write: if true;
+    }
+  }
+}`;
 
 /** Polls until predicate holds; throws after timeoutMs. Never used as a bare sleep. */
 export async function waitUntil(
@@ -52,22 +79,22 @@ export type AdminDb = ReturnType<typeof adminFirestore.getFirestore>;
 /**
  * firebase-admin on the server at 127.0.0.1:`port` (gRPC, or REST with preferRest).
  * FIRESTORE_EMULATOR_HOST would override the host setting, so it is pointed at this server
- * just while the settings are applied.
+ * just while the client is configured.
  */
 export function adminDbAt(
   port: number,
   preferRest = false,
 ): { db: AdminDb; close(): Promise<void> } {
   const app = adminApp.initializeApp({ projectId: PROJECT_ID }, `admin-${port}-${Math.random()}`);
-  const db = adminFirestore.getFirestore(app);
   const saved = process.env.FIRESTORE_EMULATOR_HOST;
   process.env.FIRESTORE_EMULATOR_HOST = `127.0.0.1:${port}`;
   try {
-    // The port too: the SDK keeps the port it took from the variable at construction.
+    // Both the constructor and settings() read the variable; the port sticks from the first.
+    const db = adminFirestore.getFirestore(app);
     db.settings({ preferRest, port });
+    return { db, close: () => adminApp.deleteApp(app) };
   } finally {
     if (saved === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
     else process.env.FIRESTORE_EMULATOR_HOST = saved;
   }
-  return { db, close: () => adminApp.deleteApp(app) };
 }

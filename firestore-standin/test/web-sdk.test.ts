@@ -1,5 +1,7 @@
 // The `firebase` web SDK (Node build) against FIRESTORE_EMULATOR_HOST: it writes through the
 // Write stream and multiplexes all listeners on one Listen stream, unlike firebase-admin.
+// It is a client SDK, so security rules apply: it runs in a project of its own with open rules
+// (the local stack loads firestore.rules for every other project).
 import { expect } from "chai";
 import { deleteApp, initializeApp, type FirebaseApp } from "firebase/app";
 import {
@@ -26,23 +28,26 @@ import {
   type Firestore,
 } from "firebase/firestore";
 
-import { emulatorHost, PROJECT_ID, resetFirestore, waitUntil } from "./helpers";
+import { emulatorHost, loadRules, OPEN_RULES, resetFirestore, waitUntil } from "./helpers";
+
+const WEB_PROJECT = "demo-standin-web";
 
 describe("Firestore conformance: web SDK", function () {
   this.timeout(120_000);
   let app: FirebaseApp;
   let db: Firestore;
 
-  before(() => {
+  before(async () => {
+    await loadRules(WEB_PROJECT, OPEN_RULES);
     const [host, port] = emulatorHost().split(":");
-    app = initializeApp({ projectId: PROJECT_ID, apiKey: "demo-key" }, `web-${Date.now()}`);
+    app = initializeApp({ projectId: WEB_PROJECT, apiKey: "demo-key" }, `web-${Date.now()}`);
     db = getFirestore(app);
     connectFirestoreEmulator(db, host ?? "127.0.0.1", Number(port));
   });
   after(async () => {
     await deleteApp(app);
   });
-  beforeEach(resetFirestore);
+  beforeEach(() => resetFirestore(WEB_PROJECT));
 
   it("writes with transforms, runs a transaction, and serves two listeners at once", async () => {
     const ref = doc(db, "web/a");

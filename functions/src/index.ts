@@ -3,24 +3,52 @@
  * so a callable's cold start never pays for the worker's SDKs (S3, Cloud Storage, ffmpeg).
  */
 // Narrow entry points: "firebase-functions/v1" as a whole would load the Firestore SDK into every cold start.
-import { user } from "firebase-functions/v1/auth";
-import { onCall, type CallableOptions } from "firebase-functions/v2/https";
+import { userWith } from "./config/v1-auth";
+import { onCall, onRequest, type CallableOptions } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched, type TaskQueueOptions } from "firebase-functions/v2/tasks";
 import {
   r2AccessKeyId,
   r2SecretAccessKey,
+  runtimeServiceAccount,
   startMaxConcurrent,
-  startRateProfile,
   taskMaxAttempts,
   taskMaxBackoffSeconds,
   taskMinBackoffSeconds,
 } from "./config/params";
-import { WORKER_TIMEOUT_SECONDS } from "./domain/worker-timeout";
+import { taskRetryWindowMs } from "./domain/sweep";
+import {
+  DISPATCH_DEADLINE_SECONDS,
+  labelsFor,
+  MAX_INSTANCES,
+  POLL_QUEUE_RATE,
+  REGION,
+  WORKER_MEMORY_MIB,
+  WORKER_TIMEOUT_SECONDS,
+  workerConcurrency,
+  type Component,
+} from "./config/deployment";
+import { isEmulator } from "./config/environment";
+import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
+import { scaledMs, timeScale } from "./config/time-scale";
+import { VEO_RENDER_SECONDS } from "./config/production";
 
-const REGION = "us-central1";
+/** Region, identity and cost labels of every function. */
+const placed = (component: Component) => ({
+  region: REGION,
+  serviceAccount: runtimeServiceAccount,
+  labels: labelsFor(component),
+});
 
-const callable: CallableOptions = { region: REGION, cors: true, memory: "256MiB", concurrency: 80 };
+const callableIn = (component: Component): CallableOptions => ({
+  ...placed(component),
+  cors: true,
+  memory: "256MiB",
+  cpu: 1,
+  concurrency: 80,
+  maxInstances: MAX_INSTANCES.callable,
+});
+const callable = callableIn("api");
 
 export const generateVideo = onCall(callable, async (request) =>
   (await import("./handlers/generate-video")).generateVideo(request),
@@ -30,7 +58,7 @@ export const healthCheck = onCall(callable, async () =>
   (await import("./handlers/health")).healthCheck(),
 );
 
-export const grantTokens = onCall(callable, async (request) =>
+export const grantTokens = onCall(callableIn("admin"), async (request) =>
   (await import("./handlers/grant-tokens")).grantTokens(request),
 );
 
@@ -77,21 +105,28 @@ export const getMediaUrl = onCall(withMedia, async (request) => {
  * 1st-gen Auth trigger (2nd gen has only blocking triggers, which run before sign-up completes).
  * 1st-gen functions run in us-central1, our REGION, by default.
  */
-export const welcomeUser = user().onCreate(async (record) =>
-  (await import("./handlers/welcome-user")).welcomeUser(record),
-);
+export const welcomeUser = userWith({
+  serviceAccount: runtimeServiceAccount,
+  labels: labelsFor("accounts"),
+  memory: "256MB",
+  maxInstances: MAX_INSTANCES.accounts,
+}).onCreate(async (record) => (await import("./handlers/welcome-user")).welcomeUser(record));
 
 const worker: TaskQueueOptions = {
-  region: REGION,
+  ...placed("worker"),
   timeoutSeconds: WORKER_TIMEOUT_SECONDS,
-  memory: "1GiB",
+  memory: `${WORKER_MEMORY_MIB / 1024}GiB` as "1GiB",
+  cpu: 1,
+  // Every delivery may be moving a finished video: sized so that all of them can at once.
+  concurrency: workerConcurrency(),
+  maxInstances: MAX_INSTANCES.worker,
+  invoker: "private",
   secrets: [r2AccessKeyId, r2SecretAccessKey],
-  retryConfig: {
+  retryConfig: workerRetryConfig({
     maxAttempts: taskMaxAttempts,
     minBackoffSeconds: taskMinBackoffSeconds,
     maxBackoffSeconds: taskMaxBackoffSeconds,
-    maxDoublings: 2,
-  },
+  }),
 };
 
 const runWorkerStep = async (
@@ -110,7 +145,7 @@ export const startGeneration = onTaskDispatched(
   {
     ...worker,
     rateLimits: {
-      maxDispatchesPerSecond: startRateProfile.equals("veo-quota").thenElse(10 / 60, 50),
+      maxDispatchesPerSecond: startDispatchesPerSecond(),
       maxConcurrentDispatches: startMaxConcurrent,
     },
   },
@@ -119,24 +154,71 @@ export const startGeneration = onTaskDispatched(
 
 /** Later steps: looks at running generations and moves finished videos; not bound by the start quota. */
 export const pollGeneration = onTaskDispatched(
-  { ...worker, rateLimits: { maxDispatchesPerSecond: 50, maxConcurrentDispatches: 100 } },
+  { ...worker, rateLimits: POLL_QUEUE_RATE },
   runWorkerStep,
 );
 
+/** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
+const sweepPass = async () => {
+  const [sweeper, params] = await Promise.all([
+    import("./handlers/sweeper"),
+    import("./config/params"),
+  ]);
+  const thresholds = sweepThresholds(params);
+  const report = await sweeper.sweepCreations(thresholds);
+  const { min, max } = VEO_RENDER_SECONDS;
+  const repositioned = await sweeper.refreshQueuePositions(
+    thresholds.startsPerMinute,
+    scaledMs((min + max) / 2),
+  );
+  return { ...report, repositioned };
+};
+
+/** The sweeper's thresholds at the current time scale (the prod-scaled profile divides them). */
+const sweepThresholds = (params: typeof import("./config/params")) => ({
+  staleAfterMs: scaledMs(params.sweepStaleAfterSeconds.value()),
+  hardLimitMs: scaledMs(params.sweepHardLimitSeconds.value()),
+  startsPerMinute: params.veoStartsPerMinute.value() * timeScale(),
+  taskRetryWindowMs: taskRetryWindowMs({
+    maxAttempts: params.taskMaxAttempts.value(),
+    minBackoffMs: scaledMs(params.taskMinBackoffSeconds.value()),
+    maxBackoffMs: scaledMs(params.taskMaxBackoffSeconds.value()),
+    dispatchDeadlineMs: scaledMs(DISPATCH_DEADLINE_SECONDS),
+  }),
+});
+
 /** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */
 export const sweepCreations = onSchedule(
-  { schedule: "every 5 minutes", region: REGION, timeoutSeconds: 300, memory: "256MiB" },
+  {
+    ...placed("sweeper"),
+    schedule: "every 5 minutes",
+    timeoutSeconds: 300,
+    memory: "256MiB",
+    maxInstances: MAX_INSTANCES.sweeper,
+  },
   async () => {
-    const [{ sweepCreations: sweep }, params] = await Promise.all([
-      import("./handlers/sweeper"),
-      import("./config/params"),
-    ]);
-    await sweep({
-      staleAfterMs: params.sweepStaleAfterSeconds.value() * 1000,
-      hardLimitMs: params.sweepHardLimitSeconds.value() * 1000,
-    });
+    await sweepPass();
   },
 );
 
-/** Proves the local wiring (callable -> Cloud Tasks -> task function -> Firestore) in the smoke test. */
-export { wiringCheck, wiringCheckTask } from "./handlers/wiring-check";
+/**
+ * Prove the local wiring (callable -> Cloud Tasks -> task function -> Firestore) in the smoke
+ * test. Emulator only: a production deploy does not contain them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded only in the emulator */
+const testOnly = isEmulator()
+  ? (require("./handlers/wiring-check") as typeof import("./handlers/wiring-check"))
+  : undefined;
+/* eslint-enable @typescript-eslint/no-require-imports */
+export const wiringCheck = testOnly?.wiringCheck;
+export const wiringCheckTask = testOnly?.wiringCheckTask;
+
+/**
+ * Emulator only: the Functions emulator does not run schedules offline, so the local stack
+ * calls this on the sweeper's (scaled) schedule; same core and thresholds as sweepCreations.
+ */
+export const sweepNow = isEmulator()
+  ? onRequest({ region: REGION }, async (_request, response) => {
+      response.json(await sweepPass());
+    })
+  : undefined;

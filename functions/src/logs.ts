@@ -38,6 +38,8 @@ export const logs = {
     info("generation-started", { creationId, operationName, model }),
   generationResumed: (creationId: string, operationName: string) =>
     info("generation-resumed", { creationId, operationName }),
+  generationRestarted: (creationId: string, deadOperation: string | null, restarts: number) =>
+    warn("generation-restarted", { creationId, deadOperation, restarts }),
   generationRunning: (creationId: string, step: number, progress: number) =>
     info("generation-running", { creationId, step, progress }),
   videoStored: (
@@ -60,6 +62,8 @@ export const logs = {
     info("sweep", report),
   swept: (creationId: string, action: string, status: string) =>
     info("creation-swept", { creationId, action, status }),
+  notConfigured: (where: string, problems: string[]) =>
+    error("deployment-not-configured", { where, problems }),
   unexpected: (where: string, err: unknown, fields: Fields = {}) =>
     error("unexpected-error", {
       where,

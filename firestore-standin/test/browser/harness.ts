@@ -139,7 +139,7 @@ export function inPage<K extends keyof PageApi>(
       const fn = (globalThis as unknown as Api).standinPage[m] as (...x: unknown[]) => unknown;
       return fn(...a);
     },
-    { method, args: args as unknown[] },
+    { method, args },
   ) as never;
 }
 

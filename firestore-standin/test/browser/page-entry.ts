@@ -41,8 +41,10 @@ const seen: Record<string, Seen[]> = {};
 const record = (name: string, entry: Seen): void => {
   (seen[name] ??= []).push(entry);
 };
-const errorCode = (err: unknown): string =>
-  String((err as { code?: unknown } | null)?.code ?? (err as Error).message);
+const errorCode = (err: unknown): string => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : err instanceof Error ? err.message : "unknown";
+};
 
 function firestore(): Firestore {
   if (!db) throw new Error("connect() first");

@@ -4,12 +4,7 @@
  * Decisions are the domain's (admission, claim, refund, sweep); a status is only ever written
  * as `transition(from, to)` returns it, so the state machine refuses an illegal change.
  */
-import {
-  FieldValue,
-  Timestamp,
-  type DocumentReference,
-  type Transaction,
-} from "firebase-admin/firestore";
+import { FieldValue, type DocumentReference, type Transaction } from "firebase-admin/firestore";
 import { creationIdFor, decideAdmission, type Admission } from "../domain/admission";
 import { ACTIVE_STATUSES, canDelete, isEnd, transition } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
@@ -23,7 +18,6 @@ import {
 } from "../domain/media-op";
 import { publicProjection } from "../domain/public-creation";
 import { decideRefund, refundedBalances, type RefundEnd } from "../domain/refund";
-import { rescuedFields, type SweepAction, type SweepThresholds } from "../domain/sweep";
 import { claimedFields, decideClaim, type Claim } from "../domain/worker-step";
 import type { CreationStatus } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
@@ -132,6 +126,15 @@ export async function submitCreation(
       status: creation.status,
     };
   }, MONEY_TRANSACTION);
+}
+
+/**
+ * Pending creations: one count() aggregation over the status index, billed one read per
+ * 1,000 index entries; no counter document is written on every submission or start.
+ */
+export async function countPending(): Promise<number> {
+  const pending = firestore().collection(collections.creations).where("status", "==", "pending");
+  return (await pending.count().get()).data().count;
 }
 
 export async function markEnqueueFailed(creationId: string, failed: boolean): Promise<void> {
@@ -365,76 +368,4 @@ export async function refundCreation(
     writeLedgerEntry(tx, refundEntry({ id: creationId, ...creation }, request.errorKind));
     return { refunded: true, creation: { ...creation, ...ended } };
   }, MONEY_TRANSACTION);
-}
-
-/** Enough for a sweeper pass every 5 minutes; anything left waits for the next pass. */
-const SWEEP_BATCH = 200;
-
-/** Unfinished creations the sweeper should look at: quiet for too long, or too old. */
-export async function findSweepCandidates(
-  thresholds: SweepThresholds,
-  nowMs: number,
-): Promise<string[]> {
-  const creations = firestore().collection(collections.creations);
-  const olderThan = (status: CreationStatus, field: string, ms: number) =>
-    creations
-      .where("status", "==", status)
-      .where(field, "<", Timestamp.fromMillis(nowMs - ms))
-      .orderBy(field)
-      .limit(SWEEP_BATCH)
-      .get();
-  const found = await Promise.all([
-    olderThan("pending", "createdAt", thresholds.staleAfterMs),
-    olderThan("processing", "updatedAt", thresholds.staleAfterMs),
-    // Busy but never finishing (a render that polls forever): only the hard limit ends it.
-    olderThan("processing", "createdAt", thresholds.hardLimitMs),
-  ]);
-  return [...new Set(found.flatMap((query) => query.docs.map((doc) => doc.id)))];
-}
-
-/** A creation with the times the sweeper decides on (server timestamps, as ms). */
-export interface TimedCreation {
-  creation: Creation;
-  createdAtMs: number;
-  updatedAtMs: number;
-}
-
-const millis = (value: unknown): number =>
-  value instanceof Timestamp ? value.toMillis() : Date.now();
-
-/** The document as stored: the creation plus the store's server timestamps. */
-type StoredCreation = Creation & { createdAt?: unknown; updatedAt?: unknown };
-
-/** A stored creation with its timestamps as ms (the sweeper decides on them). */
-export function timedCreation(data: Creation): TimedCreation {
-  const stored = data as StoredCreation;
-  return {
-    creation: data,
-    createdAtMs: millis(stored.createdAt),
-    updatedAtMs: millis(stored.updatedAt),
-  };
-}
-
-export type RescueResult = { action: SweepAction; creation: Creation } | null;
-
-/**
- * Takes the sweeper's decision again inside a transaction (a worker finishing at the same
- * moment wins cleanly) and, for a re-enqueue, moves the creation to a new step without a lease.
- * The caller enqueues the step after the commit; a give-up is refunded with `refundCreation`.
- */
-export async function rescueCreation(
-  creationId: string,
-  decide: (current: TimedCreation) => SweepAction,
-): Promise<RescueResult> {
-  const ref = creationRef(creationId);
-  return firestore().runTransaction(async (tx): Promise<RescueResult> => {
-    const snap = await tx.get(ref);
-    if (!snap.exists) return null;
-    const current = timedCreation(snap.data() as Creation);
-    const action = decide(current);
-    if (action !== "re-enqueue") return { action, creation: current.creation };
-    const rescued = rescuedFields(current.creation);
-    tx.update(ref, { ...rescued, updatedAt: FieldValue.serverTimestamp() });
-    return { action, creation: { ...current.creation, ...rescued } };
-  });
 }

@@ -4,7 +4,7 @@
  * enqueue of the same step is a no-op rather than a second job.
  */
 import { getFunctions } from "firebase-admin/functions";
-import { WORKER_TIMEOUT_SECONDS } from "../domain/worker-timeout";
+import { DISPATCH_DEADLINE_SECONDS } from "../config/deployment";
 import { firestore } from "./firebase";
 
 export const QUEUES = {
@@ -33,7 +33,7 @@ export async function enqueueStep(
       .taskQueue(queue)
       .enqueue(task, {
         id: taskIdOf(task),
-        dispatchDeadlineSeconds: WORKER_TIMEOUT_SECONDS,
+        dispatchDeadlineSeconds: DISPATCH_DEADLINE_SECONDS,
         ...(delaySeconds > 0 ? { scheduleDelaySeconds: delaySeconds } : {}),
       });
     return "enqueued";

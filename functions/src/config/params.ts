@@ -3,6 +3,16 @@
  * values are the defaults; the local stack overrides them in `functions/.env.demo-phoenix`.
  */
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
+import { DEFAULT_VIDEO_MODEL, VIDEO_MODELS } from "../domain/video-capabilities";
+import { RUNTIME_SERVICE_ACCOUNT_ID } from "./deployment";
+import { PRODUCTION_SECONDS } from "./production";
+
+// --- Identity (Terraform creates the account and outputs this param under the same name) ---
+export const runtimeServiceAccount = defineString("RUNTIME_SERVICE_ACCOUNT", {
+  default: `${RUNTIME_SERVICE_ACCOUNT_ID}@`,
+  description:
+    "Runtime service account of every function (Terraform output functions_params.RUNTIME_SERVICE_ACCOUNT). 'name@' means name@<project>.iam.gserviceaccount.com.",
+});
 
 // --- Token economy ---
 export const welcomeTokens = defineInt("WELCOME_TOKENS", {
@@ -40,65 +50,62 @@ export const taskMaxAttempts = defineInt("TASK_MAX_ATTEMPTS", {
   description: "Attempts per worker task before the creation is refunded and failed.",
 });
 export const taskMinBackoffSeconds = defineInt("TASK_MIN_BACKOFF_SECONDS", {
-  default: 60,
+  default: PRODUCTION_SECONDS.TASK_MIN_BACKOFF_SECONDS,
   description: "First retry delay of a failed worker task; doubles per attempt.",
 });
 export const taskMaxBackoffSeconds = defineInt("TASK_MAX_BACKOFF_SECONDS", {
-  default: 240,
+  default: PRODUCTION_SECONDS.TASK_MAX_BACKOFF_SECONDS,
   description: "Longest retry delay of a failed worker task.",
 });
-export const startRateProfile = defineString("START_RATE_PROFILE", {
-  default: "veo-quota",
+export const veoStartsPerMinute = defineInt("VEO_STARTS_PER_MINUTE", {
+  default: VIDEO_MODELS[DEFAULT_VIDEO_MODEL].startsPerMinute,
   description:
-    "Dispatch rate of the queue that starts generations: 'veo-quota' keeps to Veo's ~10 starts per minute per project; 'unthrottled' is for the local model.",
-  input: {
-    select: {
-      options: [
-        { label: "Veo quota (10/min)", value: "veo-quota" },
-        { label: "Unthrottled", value: "unthrottled" },
-      ],
-    },
-  },
+    "Generation starts per minute (the start queue's dispatch rate): at most the model's Vertex AI quota per project (Veo 3.1 GA: 50, preview and Veo 3.0/2.0 models: 10). Checked against VEO_MODEL at run time.",
 });
 export const startMaxConcurrent = defineInt("START_MAX_CONCURRENT", {
   default: 10,
   description: "Generation starts running at once.",
 });
 export const pollIntervalSeconds = defineInt("POLL_INTERVAL_SECONDS", {
-  default: 10,
+  default: PRODUCTION_SECONDS.POLL_INTERVAL_SECONDS,
   description:
     "Delay between two looks at a running generation (the worker is not held meanwhile).",
 });
 export const leaseSeconds = defineInt("WORKER_LEASE_SECONDS", {
-  default: 600,
+  default: PRODUCTION_SECONDS.WORKER_LEASE_SECONDS,
   description:
-    "How long a worker step owns a creation; past it another delivery may take over. Keep it above the worker timeout.",
+    "How long a worker step owns a creation without renewing it (a working step renews it every third of this); past it another delivery may take over. Keep it below TASK_MIN_BACKOFF_SECONDS, so a crashed step's retry finds it lapsed.",
 });
 
 // --- Sweeper ---
 export const sweepStaleAfterSeconds = defineInt("SWEEP_STALE_AFTER_SECONDS", {
-  default: 300,
+  default: PRODUCTION_SECONDS.SWEEP_STALE_AFTER_SECONDS,
   description:
     "An unfinished creation with no progress for this long (its task presumably lost) is re-enqueued by the sweeper.",
 });
 export const sweepHardLimitSeconds = defineInt("SWEEP_HARD_LIMIT_SECONDS", {
-  default: 1800,
+  default: PRODUCTION_SECONDS.SWEEP_HARD_LIMIT_SECONDS,
   description: "A creation unfinished after this long is refunded and failed by the sweeper.",
+});
+export const admissionFinishBudgetSeconds = defineInt("ADMISSION_FINISH_BUDGET_SECONDS", {
+  default: PRODUCTION_SECONDS.ADMISSION_FINISH_BUDGET_SECONDS,
+  description:
+    "Time a started job needs to end (render, polls, a retry). Submissions are refused with resource-exhausted/queue-full while the pending backlog cannot start within SWEEP_HARD_LIMIT_SECONDS minus this.",
 });
 
 // --- Video model ---
 export const vertexProject = defineString("VERTEX_PROJECT", {
   default: "",
   description:
-    "Google Cloud project for Veo on Vertex AI. Empty: the embedded local model renders videos.",
+    "Google Cloud project for Veo on Vertex AI. Required outside the emulator; empty in the emulator: the embedded local model renders videos.",
 });
 export const vertexLocation = defineString("VERTEX_LOCATION", {
   default: "us-central1",
   description: "Vertex AI location for Veo.",
 });
 export const veoModelId = defineString("VEO_MODEL", {
-  default: "veo-3.1-fast-generate-preview",
-  description: "Veo model id.",
+  default: DEFAULT_VIDEO_MODEL,
+  description: `Veo model id, a GA id of domain/video-capabilities.ts (${Object.keys(VIDEO_MODELS).join(", ")}).`,
 });
 export const vertexApiEndpoint = defineString("VERTEX_API_ENDPOINT", {
   default: "",
@@ -108,6 +115,11 @@ export const veoOutputUri = defineString("VEO_OUTPUT_URI", {
   default: "",
   description:
     "gs:// prefix where Veo writes videos before they move to R2 (a bucket with a 1-day lifecycle).",
+});
+export const localRenderSeconds = defineString("LOCAL_RENDER_SECONDS", {
+  default: "",
+  description:
+    "Emulator only: how long the local model renders, 'MIN-MAX' production seconds (divided by TIME_SCALE); empty: 2 s.",
 });
 export const localModelDir = defineString("LOCAL_MODEL_DIR", {
   default: "",

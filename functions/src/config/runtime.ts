@@ -5,9 +5,13 @@
 import type { MediaStore } from "../adapters/media-store";
 import type { VideoModel } from "../domain/video-model";
 import type { WorkerSettings } from "../domain/worker-step";
+import { isEmulator } from "./environment";
+import { scaledMs, timeScale, timeScaleParam } from "./time-scale";
+import { NotConfiguredError, settingProblems, type DeploymentSettings } from "./readiness";
 import {
   leaseSeconds,
   localModelDir,
+  localRenderSeconds,
   mediaUrlTtlSeconds,
   pollIntervalSeconds,
   r2AccessKeyId,
@@ -18,6 +22,7 @@ import {
   r2SecretAccessKey,
   taskMaxAttempts,
   veoModelId,
+  veoStartsPerMinute,
   veoOutputUri,
   vertexApiEndpoint,
   vertexLocation,
@@ -42,10 +47,35 @@ export function mediaStore(): Promise<MediaStore> {
   return media;
 }
 
-/** Veo when a Vertex project is configured; otherwise the embedded local model. */
+export function deploymentSettings(): DeploymentSettings {
+  return {
+    emulator: isEmulator(),
+    vertexProject: vertexProject.value(),
+    veoOutputUri: veoOutputUri.value(),
+    veoModel: veoModelId.value(),
+    veoStartsPerMinute: veoStartsPerMinute.value(),
+    r2Endpoint: r2Endpoint.value(),
+    r2PublicUrl: r2PublicUrl.value(),
+    timeScale: timeScaleParam.value(),
+  };
+}
+
+/** The problems that keep this deployment from taking work (empty: ready). */
+export function readinessProblems(): string[] {
+  return settingProblems(deploymentSettings());
+}
+
+/**
+ * Veo when a Vertex project is configured; the embedded local model in the emulator only.
+ * A deployment with missing settings gets no model at all (NotConfiguredError).
+ */
 export function videoModel(): Promise<VideoModel> {
+  const problems = readinessProblems();
+  if (problems.length) return Promise.reject(new NotConfiguredError(problems));
   model ??= import("../models/create-video-model").then(({ createVideoModel }) =>
     createVideoModel({
+      allowLocalModel: isEmulator(),
+      localRenderDelayRangeMs: localRenderRangeMs(),
       vertexProject: vertexProject.value(),
       vertexLocation: vertexLocation.value(),
       veoModelId: veoModelId.value(),
@@ -57,10 +87,19 @@ export function videoModel(): Promise<VideoModel> {
   return model;
 }
 
+/** LOCAL_RENDER_SECONDS "MIN-MAX" (production seconds) at the current time scale. */
+function localRenderRangeMs(): { min: number; max: number } | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(localRenderSeconds.value().trim());
+  if (!match) return undefined;
+  return { min: scaledMs(Number(match[1])), max: scaledMs(Number(match[2])) };
+}
+
+/** Durations in seconds at the current time scale (fractions allowed in the emulator). */
 export function workerSettings(): WorkerSettings {
+  const scale = timeScale();
   return {
-    leaseSeconds: leaseSeconds.value(),
-    pollIntervalSeconds: pollIntervalSeconds.value(),
+    leaseSeconds: leaseSeconds.value() / scale,
+    pollIntervalSeconds: pollIntervalSeconds.value() / scale,
     maxAttempts: taskMaxAttempts.value(),
     mediaUrlTtlSeconds: mediaUrlTtlSeconds.value(),
   };

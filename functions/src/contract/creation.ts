@@ -37,6 +37,12 @@ export interface Creation {
   leaseExpiresAtMs: number | null;
   operationName: string | null;
   operationStartedAtMs: number | null;
+  /** Fresh generations started after a finished operation failed (absent on older documents). */
+  generationRestarts?: number;
+  /** While pending: place in the start queue (1 = next); null once a worker has it. */
+  queuePosition?: number | null;
+  /** Estimated end of the generation, from the queue position, the start rate and Veo's render time. */
+  estimatedReadyAt?: Date | null;
   /** The publish or delete moving this creation's media right now (absent on older documents). */
   mediaOp?: CreationMediaOp | null;
 }

@@ -138,6 +138,13 @@ export const ErrorReason = {
   tooManyActiveJobs: "too-many-active-jobs",
   idempotencyKeyReused: "idempotency-key-reused",
   wrongState: "wrong-state",
+  /** The deployment lacks a production setting: nothing was charged (`failed-precondition`). */
+  serviceNotConfigured: "service-not-configured",
+  /**
+   * The start queue holds more jobs than the model's quota can start before the hard limit
+   * (`resource-exhausted`, `details.retryAfterSeconds`); nothing was charged.
+   */
+  queueFull: "queue-full",
 } as const;
 export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
 

@@ -43,6 +43,7 @@ export function newCreation(
     leaseExpiresAtMs: null,
     operationName: null,
     operationStartedAtMs: null,
+    generationRestarts: 0,
   };
 }
 

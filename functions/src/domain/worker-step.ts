@@ -28,7 +28,13 @@ export function claimedFields(
   leaseMs: number,
 ): Pick<
   Creation,
-  "status" | "workerStep" | "leaseOwner" | "leaseExpiresAtMs" | "enqueueFailed" | "progress"
+  | "status"
+  | "workerStep"
+  | "leaseOwner"
+  | "leaseExpiresAtMs"
+  | "enqueueFailed"
+  | "queuePosition"
+  | "progress"
 > {
   return {
     ...transition(creation.status, "processing"),
@@ -36,6 +42,7 @@ export function claimedFields(
     leaseOwner: owner,
     leaseExpiresAtMs: nowMs + leaseMs,
     enqueueFailed: false,
+    queuePosition: null,
     progress: Math.max(creation.progress, Progress.claimed),
   };
 }
@@ -51,4 +58,33 @@ export interface WorkerSettings {
 /** Cloud Tasks gives up after `maxAttempts`; `retryCount` counts from 0. */
 export function isFinalAttempt(retryCount: number, maxAttempts: number): boolean {
   return retryCount >= maxAttempts - 1;
+}
+
+/**
+ * A delivery that crashed, or whose claim reply was lost, leaves its lease behind. Cloud Tasks
+ * retries it after the first backoff at the earliest, so a lease shorter than that backoff has
+ * always lapsed when the retry arrives: recovery takes one retry, not a sweeper pass. A live
+ * holder renews its lease while it works (see LEASE_RENEWALS_PER_LEASE).
+ */
+export function leaseFitsRetryWindow(leaseSeconds: number, minBackoffSeconds: number): boolean {
+  return leaseSeconds > 0 && leaseSeconds < minBackoffSeconds;
+}
+
+/** A working delivery renews its lease this many times per lease period. */
+export const LEASE_RENEWALS_PER_LEASE = 3;
+
+/**
+ * A finished operation that failed with a retryable code cannot change any more: polling it
+ * again is useless, so a fresh generation starts (through the start queue, within the quota),
+ * at most this many times per creation; past that, the creation is refunded.
+ */
+export const MAX_GENERATION_RESTARTS = 2;
+
+export function decideDeadOperation(restartsSoFar: number): "restart" | "give-up" {
+  return restartsSoFar < MAX_GENERATION_RESTARTS ? "restart" : "give-up";
+}
+
+/** Model errors carry `operationFinished` when the operation itself ended with the error. */
+export function isDeadOperation(error: { details?: Record<string, unknown> }): boolean {
+  return error.details?.operationFinished === true;
 }

@@ -1,16 +1,15 @@
 /** What every callable does at its edge: auth, input validation, and safe error mapping. */
 import { HttpsError, type CallableRequest } from "firebase-functions/v2/https";
 import type { z } from "zod";
+import { isEmulator } from "../config/environment";
 import { enforceAppCheck } from "../config/params";
 import { invalidFields } from "../contract";
 import { logs } from "../logs";
 
-/** The Functions emulator has no App Check; everywhere else the param decides. */
-const inEmulator = () => process.env.FUNCTIONS_EMULATOR === "true";
-
 export function requireUser(request: CallableRequest<unknown>): string {
   // `request.app` is set only for a verified App Check token.
-  if (enforceAppCheck.value() && !inEmulator() && !request.app) {
+  // The Functions emulator has no App Check; everywhere else the param decides.
+  if (enforceAppCheck.value() && !isEmulator() && !request.app) {
     throw new HttpsError("unauthenticated", "This app could not be verified (App Check).");
   }
   const uid = request.auth?.uid;

@@ -8,11 +8,22 @@ import {
   type CallableRequest,
   type FunctionsErrorCode,
 } from "firebase-functions/v2/https";
-import { generateVideoInput, type ErrorReason, type GenerateVideoResult } from "../contract";
+import { ErrorReason, generateVideoInput, type GenerateVideoResult } from "../contract";
 import { requestHashOf } from "../domain/admission";
 import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
-import { maxActiveCreations } from "../config/params";
+import { capabilitiesOf, unsupportedFields } from "../domain/video-capabilities";
+import { decideBacklog, type BacklogDecision } from "../domain/backlog";
+import {
+  admissionFinishBudgetSeconds,
+  maxActiveCreations,
+  sweepHardLimitSeconds,
+  veoModelId,
+  veoStartsPerMinute,
+} from "../config/params";
+import { VEO_RENDER_SECONDS } from "../config/production";
+import { scaledMs, timeScale } from "../config/time-scale";
+import { readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
@@ -35,11 +46,22 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
     message: "This requestId was already used with different parameters.",
   },
   "wrong-state": { code: "failed-precondition", message: "Not possible in this state." },
+  "queue-full": {
+    code: "resource-exhausted",
+    message: "Too many videos are waiting to be generated right now. Try again later.",
+  },
+  "service-not-configured": {
+    code: "failed-precondition",
+    message: "Video generation is not available right now. Nothing was charged.",
+  },
 };
 
 /** What a submission needs from outside: the store, the task queue and the limits. */
 export interface SubmitDeps {
-  store: Pick<typeof creationStore, "mintCreationId" | "submitCreation" | "markEnqueueFailed">;
+  store: Pick<
+    typeof creationStore,
+    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending" | "getCreation"
+  >;
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
   limits: (request: CallableRequest<unknown>) => SubmitLimits;
@@ -58,6 +80,11 @@ const productionDeps: SubmitDeps = {
     },
   }),
 };
+
+function refuse(reason: ErrorReason, details: Record<string, unknown> = {}): HttpsError {
+  const { code, message } = REFUSALS[reason];
+  return new HttpsError(code, message, { reason, ...details });
+}
 
 export async function generateVideo(
   request: CallableRequest<unknown>,
@@ -88,16 +115,37 @@ export async function generateVideo(
 async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
   const userId = requireUser(request);
   const input = parseInput(generateVideoInput, request.data);
+  // Before any charge: a deployment that cannot run the job, or a model that cannot make it.
+  const problems = readinessProblems();
+  if (problems.length) {
+    logs.notConfigured("generateVideo", problems);
+    throw refuse(ErrorReason.serviceNotConfigured);
+  }
+  const model = capabilitiesOf(veoModelId.value());
+  const unsupported = model ? unsupportedFields(model, input) : [];
+  if (unsupported.length) {
+    throw new HttpsError("invalid-argument", `${veoModelId.value()} cannot make this video.`, {
+      fields: unsupported,
+    });
+  }
   return guarded("generateVideo", async () => {
     const cost = priceOf(input);
     const creationId = deps.store.mintCreationId(userId, input.requestId);
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
+    // A replay of an accepted request is answered whatever the queue looks like now.
+    const replay = input.requestId ? (await deps.store.getCreation(creationId)) !== null : false;
+    const backlog = await admitToQueue(replay, deps);
+    if (backlog?.outcome === "reject") {
+      const { retryAfterSeconds, pending, capacity } = backlog;
+      throw refuse(ErrorReason.queueFull, { retryAfterSeconds, pending, capacity });
+    }
+    if (backlog) {
+      creation.queuePosition = backlog.queuePosition;
+      creation.estimatedReadyAt = new Date(backlog.estimatedReadyMs);
+    }
 
     const outcome = await deps.store.submitCreation(creationId, creation, deps.limits(request));
-    if (outcome.outcome === "reject") {
-      const { code, message } = REFUSALS[outcome.reason];
-      throw new HttpsError(code, message, { reason: outcome.reason, ...outcome.details });
-    }
+    if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
     return {
@@ -110,6 +158,28 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
       log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
     };
   });
+}
+
+/**
+ * The backlog check before any charge (domain/backlog.ts): one count() of the pending jobs.
+ * Durations and rate at the current time scale, so the prod-scaled profile behaves the same.
+ */
+async function admitToQueue(
+  replay: boolean,
+  deps: SubmitDeps,
+): Promise<BacklogDecision | undefined> {
+  if (replay) return undefined;
+  const scale = timeScale();
+  return decideBacklog(
+    await deps.store.countPending(),
+    {
+      startsPerMinute: veoStartsPerMinute.value() * scale,
+      hardLimitMs: scaledMs(sweepHardLimitSeconds.value()),
+      finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
+    },
+    Date.now(),
+    scaledMs((VEO_RENDER_SECONDS.min + VEO_RENDER_SECONDS.max) / 2),
+  );
 }
 
 async function enqueueFirstStep(creationId: string, deps: SubmitDeps): Promise<void> {

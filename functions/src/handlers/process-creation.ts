@@ -13,10 +13,17 @@ import { Progress } from "../domain/creation-state";
 import { mediaPathOf, videoRequestOf, type Creation } from "../domain/creation";
 import { ModelError, userMessageFor } from "../domain/failure";
 import type { OperationStatus, VideoModel } from "../domain/video-model";
-import { isFinalAttempt, type WorkerSettings } from "../domain/worker-step";
+import {
+  decideDeadOperation,
+  isDeadOperation,
+  isFinalAttempt,
+  LEASE_RENEWALS_PER_LEASE,
+  type WorkerSettings,
+} from "../domain/worker-step";
 import * as creationStore from "../adapters/creation-store";
 import type { MediaStore } from "../adapters/media-store";
 import { enqueueStep, QUEUES, type StepTask } from "../adapters/task-queue";
+import { WORKER_TIMEOUT_SECONDS } from "../config/deployment";
 import { logs } from "../logs";
 
 export type { WorkerSettings };
@@ -93,8 +100,39 @@ export async function processCreation(
   try {
     await runStep(task, creation, owner, deps);
   } catch (err) {
-    await handleFailure(task, creation, owner, err, attempt, final, deps.store);
+    await handleFailure(task, creation, owner, err, attempt, final, deps);
   }
+}
+
+/**
+ * Renews the lease during a transfer, the one phase that can outlast it (starts and polls are
+ * single API calls with a 30 s timeout). So the lease can stay shorter than the first retry
+ * backoff: a crashed holder's lease has lapsed when its retry arrives. Renewal stops at the
+ * worker timeout (a hung handler must not hold the creation forever) or when the lease is gone.
+ */
+function keepLease(
+  creationId: string,
+  owner: string,
+  leaseMs: number,
+  store: WorkerStore,
+): () => void {
+  let stopped = false;
+  const giveUpAt = Date.now() + WORKER_TIMEOUT_SECONDS * 1000;
+  const timer = setInterval(() => {
+    if (Date.now() > giveUpAt) return stop();
+    void store.updateIfOwner(creationId, owner, { leaseExpiresAtMs: Date.now() + leaseMs }).then(
+      (renewed) => {
+        if (!renewed && !stopped) stop();
+      },
+      (err: unknown) => logs.unexpected("keepLease", err, { creationId }),
+    );
+  }, leaseMs / LEASE_RENEWALS_PER_LEASE);
+  timer.unref();
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+  return stop;
 }
 
 async function runStep(
@@ -167,13 +205,18 @@ async function deliver(
   });
   if (!renewed) return logs.leaseLost(creationId, "transfer");
   const mediaPath = mediaPathOf(creation.userId, creationId);
-  await deps.media.upload(mediaPath, await deps.model.openVideo(video), video.contentType, {
-    user: creation.userId,
-    creation: creationId,
-    app: "phoenix",
-    service: "video-generation",
-    phase: "3",
-  });
+  const stopRenewing = keepLease(creationId, owner, deps.settings.leaseSeconds * 1000, deps.store);
+  try {
+    await deps.media.upload(mediaPath, await deps.model.openVideo(video), video.contentType, {
+      user: creation.userId,
+      creation: creationId,
+      app: "phoenix",
+      service: "video-generation",
+      phase: "3",
+    });
+  } finally {
+    stopRenewing();
+  }
   const { url } = await deps.media.signedUrl(mediaPath, deps.settings.mediaUrlTtlSeconds);
   const generationTime = Math.round((Date.now() - startedAtMs) / 100) / 10;
   const finished = await deps.store.finishCreation(creationId, owner, {
@@ -202,11 +245,16 @@ async function handleFailure(
   err: unknown,
   attempt: number,
   final: boolean,
-  store: WorkerStore,
+  deps: Deps,
 ): Promise<void> {
+  const { store } = deps;
   const message = err instanceof Error ? err.message : String(err);
   const permanent = err instanceof ModelError && err.permanent;
-  if (permanent || final) {
+  const dead = err instanceof ModelError && !permanent && isDeadOperation(err);
+  if (dead && decideDeadOperation(creation.generationRestarts ?? 0) === "restart") {
+    return restartGeneration(task, creation, owner, message, deps);
+  }
+  if (permanent || final || dead) {
     const kind = permanent ? err.kind : "exhausted";
     logs.permanentFailure(
       task.creationId,
@@ -234,4 +282,34 @@ async function handleFailure(
   });
   // Not recorded: the creation ended or changed hands meanwhile, so there is nothing to retry.
   if (recorded) throw err;
+}
+
+/**
+ * The operation finished with a retryable error: start a fresh generation as the next step,
+ * through the start queue so it keeps to the model's quota. Enqueued before the creation lets
+ * go of the dead operation: if the enqueue fails, this step is retried and polls it again.
+ */
+async function restartGeneration(
+  task: StepTask,
+  creation: Creation,
+  owner: string,
+  message: string,
+  deps: Deps,
+): Promise<void> {
+  const next = { creationId: task.creationId, step: task.step + 1 };
+  await deps.enqueueStep(QUEUES.start, next);
+  const restarts = (creation.generationRestarts ?? 0) + 1;
+  const saved = await deps.store.updateIfOwner(task.creationId, owner, {
+    operationName: null,
+    operationStartedAtMs: null,
+    generationRestarts: restarts,
+    retryCount: creation.retryCount + 1,
+    lastError: message.slice(0, 500),
+    workerStep: next.step,
+    leaseOwner: null,
+    leaseExpiresAtMs: null,
+    progress: Progress.claimed,
+  });
+  if (saved) logs.generationRestarted(task.creationId, creation.operationName, restarts);
+  else logs.leaseLost(task.creationId, "restart");
 }

@@ -14,8 +14,10 @@ const loadAuth = () => require("./google-auth") as typeof import("./google-auth"
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface VideoModelConfig {
-  /** Empty or undefined selects the local model. */
+  /** Empty or undefined selects the local model, where it is allowed. */
   vertexProject?: string;
+  /** The local model (and its test directives) exists only in the emulator and in tests. */
+  allowLocalModel?: boolean;
   vertexLocation?: string;
   veoModelId?: string;
   /** gs:// prefix for Veo's temporary output (required with a Vertex project). */
@@ -29,14 +31,21 @@ export interface VideoModelConfig {
   vertexTokenUrl?: string;
   localStateDir?: string;
   localRenderDelayMs?: number;
+  localRenderDelayRangeMs?: { min: number; max: number };
 }
 
 export async function createVideoModel(config: VideoModelConfig): Promise<VideoModel> {
   if (!config.vertexProject) {
+    if (config.allowLocalModel === false) {
+      throw new Error(
+        "no Vertex project configured, and the local model runs only in the emulator",
+      );
+    }
     const { LocalVideoModel } = loadLocal();
     return new LocalVideoModel({
       stateDir: config.localStateDir,
       renderDelayMs: config.localRenderDelayMs,
+      renderDelayRangeMs: config.localRenderDelayRangeMs,
     });
   }
   if (!config.veoStorageUri) throw new Error("veoStorageUri is required with a Vertex project");

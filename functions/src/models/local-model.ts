@@ -30,6 +30,8 @@ export interface LocalModelOptions extends RenderOptions {
   stateDir?: string;
   /** How long an operation runs when the prompt has no `[[slow:MS]]` (default 2000 ms). */
   renderDelayMs?: number;
+  /** Instead of renderDelayMs: each operation renders for a random time in this range (imitates Veo's 60-120 s). */
+  renderDelayRangeMs?: { min: number; max: number };
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -41,12 +43,15 @@ interface OperationRecord {
   directives: TestDirectives;
   startedAt: number;
   readyAt: number;
+  /** `[[dead:N]]`: this operation finishes with a retryable error instead of a video. */
+  dead?: boolean;
 }
 
 export class LocalVideoModel implements VideoModel {
   readonly modelId = LOCAL_MODEL_ID;
   readonly stateDir: string;
   private readonly renderDelayMs: number;
+  private readonly renderDelayRangeMs?: { min: number; max: number };
   private readonly now: () => number;
   /** Renders in flight in this process, so concurrent polls here share one ffmpeg run. */
   private readonly rendering = new Map<string, Promise<void>>();
@@ -54,7 +59,13 @@ export class LocalVideoModel implements VideoModel {
   constructor(private readonly options: LocalModelOptions = {}) {
     this.stateDir = path.resolve(options.stateDir ?? DEFAULT_LOCAL_STATE_DIR);
     this.renderDelayMs = options.renderDelayMs ?? 2000;
+    this.renderDelayRangeMs = options.renderDelayRangeMs;
     this.now = options.now ?? Date.now;
+  }
+
+  private nextRenderDelayMs(): number {
+    const range = this.renderDelayRangeMs;
+    return range ? range.min + Math.random() * (range.max - range.min) : this.renderDelayMs;
   }
 
   async start(request: VideoRequest, attempt: number): Promise<{ operationName: string }> {
@@ -81,7 +92,8 @@ export class LocalVideoModel implements VideoModel {
       text,
       directives,
       startedAt,
-      readyAt: startedAt + (directives.slowMs ?? this.renderDelayMs),
+      readyAt: startedAt + (directives.slowMs ?? this.nextRenderDelayMs()),
+      dead: attempt < directives.deadOperations,
     };
     await mkdir(this.dir("operations"), { recursive: true });
     await writeAtomically(this.recordPath(id), JSON.stringify(record));
@@ -98,6 +110,14 @@ export class LocalVideoModel implements VideoModel {
         done: false,
         progress: Math.min(0.99, Math.max(0, (now - record.startedAt) / span)),
       };
+    }
+    if (record.dead) {
+      // Like a Veo operation that ended with a google.rpc.Status such as UNAVAILABLE.
+      throw new ModelError(
+        "transient",
+        "local model: operation finished with code 14 UNAVAILABLE (simulated by [[dead:N]])",
+        { rpcCode: 14, operationName, operationFinished: true, simulated: true },
+      );
     }
     if (record.directives.policy) {
       throw new ModelError(

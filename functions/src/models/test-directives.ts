@@ -1,6 +1,6 @@
 /**
  * Test directives understood by the local video model only (like Stripe's test card
- * numbers): `[[policy]]`, `[[transient:N]]`, `[[permanent]]`, `[[slow:MS]]`.
+ * numbers): `[[policy]]`, `[[transient:N]]`, `[[permanent]]`, `[[slow:MS]]`, `[[dead:N]]`.
  * Pure: no I/O, so the worker's tests and the local model agree on one parser.
  */
 
@@ -13,6 +13,8 @@ export interface TestDirectives {
   permanent: boolean;
   /** How long the operation runs before it is done; undefined = the model's default. */
   slowMs?: number;
+  /** The operations started on the first N attempts finish with a retryable error (code 14). */
+  deadOperations: number;
 }
 
 export interface ParsedPrompt {
@@ -22,19 +24,27 @@ export interface ParsedPrompt {
 }
 
 const DIRECTIVE =
-  /\[\[\s*(policy|permanent|transient\s*:\s*(\d{1,9})|slow\s*:\s*(\d{1,9}))\s*\]\]/gi;
+  /\[\[\s*(policy|permanent|transient\s*:\s*(\d{1,9})|slow\s*:\s*(\d{1,9})|dead\s*:\s*(\d{1,9}))\s*\]\]/gi;
 
 export function parseTestDirectives(prompt: string): ParsedPrompt {
-  const directives: TestDirectives = { policy: false, transientAttempts: 0, permanent: false };
+  const directives: TestDirectives = {
+    policy: false,
+    transientAttempts: 0,
+    permanent: false,
+    deadOperations: 0,
+  };
   const stripped = prompt.replace(
     DIRECTIVE,
-    (_match, name: string, transient?: string, slow?: string) => {
+    (_match, name: string, transient?: string, slow?: string, dead?: string) => {
       const key = name.toLowerCase();
       if (key === "policy") directives.policy = true;
       else if (key === "permanent") directives.permanent = true;
       else if (transient !== undefined) {
         directives.transientAttempts = Math.max(directives.transientAttempts, Number(transient));
       } else if (slow !== undefined) directives.slowMs = Number(slow);
+      else if (dead !== undefined) {
+        directives.deadOperations = Math.max(directives.deadOperations, Number(dead));
+      }
       return " ";
     },
   );

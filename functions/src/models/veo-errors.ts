@@ -60,7 +60,8 @@ export function classifyHttpError(
 export function classifyOperationError(error: GoogleApiError, operationName: string): ModelError {
   const code = error.code ?? 2;
   const message = `Veo operation failed (code ${code}): ${error.message ?? "no message"}`;
-  const details = { rpcCode: code, operationName };
+  // Finished: polling it again cannot change the outcome (a retry must start a new generation).
+  const details = { rpcCode: code, operationName, operationFinished: true };
   if (code === 3 && error.message && SAFETY_MESSAGE.test(error.message))
     return policyError(message, details);
   if (RETRYABLE_RPC_CODES.has(code)) return new ModelError("transient", message, details);

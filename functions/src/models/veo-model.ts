@@ -8,7 +8,9 @@
  */
 import type { Readable } from "node:stream";
 import type { Storage } from "@google-cloud/storage";
+import { labelsFor } from "../config/deployment";
 import { ModelError } from "../domain/failure";
+import { DEFAULT_VIDEO_MODEL } from "../domain/video-capabilities";
 import type {
   OperationStatus,
   VideoLocation,
@@ -24,13 +26,15 @@ import {
   type GoogleApiError,
 } from "./veo-errors";
 
-export const DEFAULT_VEO_MODEL = "veo-3.1-fast-generate-preview";
+export const DEFAULT_VEO_MODEL = DEFAULT_VIDEO_MODEL;
+/** Vertex AI request labels (billing): Veo spend shows under the infrastructure's labels. */
+export const VEO_REQUEST_LABELS = labelsFor("generation");
 
 export interface VeoModelOptions {
   project: string;
   /** Vertex AI region (default `us-central1`). */
   location?: string;
-  /** Publisher model id (default `veo-3.1-fast-generate-preview`). */
+  /** Publisher model id (default: domain/video-capabilities.ts DEFAULT_VIDEO_MODEL). */
   modelId?: string;
   /** Base URL override, e.g. a local fake (default `https://{location}-aiplatform.googleapis.com`). */
   apiEndpoint?: string;
@@ -111,6 +115,7 @@ export class VeoVideoModel implements VideoModel {
       {
         instances: [{ prompt: request.prompt }],
         parameters,
+        labels: VEO_REQUEST_LABELS,
       },
     );
     if (!operation.name) {

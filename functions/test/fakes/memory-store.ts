@@ -71,6 +71,9 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
     return Promise.resolve();
   };
 
+  countPending: Store["countPending"] = () =>
+    Promise.resolve([...this.creations.values()].filter((c) => c.status === "pending").length);
+
   getCreation: Store["getCreation"] = (id) => {
     const creation = this.creations.get(id);
     return Promise.resolve(creation ? { ...creation } : null);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Timestamp } from "firebase-admin/firestore";
 import { HttpsError } from "firebase-functions/v2/https";
 import {
   callableRequest,
@@ -12,6 +13,7 @@ setupLocalEnv();
 // Loaded after the env is set: params and the Admin SDK read it.
 import { generateVideo } from "../../src/handlers/generate-video";
 import { balanceOf, creationsOf, db, ledgerOf, setBalance } from "../../../test-harness/firestore";
+import { countPending } from "../../src/adapters/creation-store";
 
 const submit = (uid: string, data: Record<string, unknown>) =>
   generateVideo(callableRequest(data, uid));
@@ -138,7 +140,9 @@ describe("generateVideo against the Firestore stand-in", () => {
     );
     // Outside the emulator App Check is enforced: an unattested app is refused before anything.
     const unattested = callableRequest({ prompt: "x" }, uniqueUid(), {}, { appCheck: false });
-    expect(await outcome(generateVideo(unattested))).to.equal("unauthenticated/");
+    await withEnv({ FUNCTIONS_EMULATOR: "" }, async () => {
+      expect(await outcome(generateVideo(unattested))).to.equal("unauthenticated/");
+    });
     const uid = uniqueUid();
     await setBalance(uid, 100);
     const bad = [
@@ -161,6 +165,99 @@ describe("generateVideo against the Firestore stand-in", () => {
     expect(await creationsOf(uid)).to.have.length(0);
     expect((await ledgerOf(uid)).map((e) => e.type)).to.deep.equal(["grant"]);
     expect(await balanceOf(uid)).to.equal(100);
+  });
+
+  /** Runs `body` with these environment values (params read process.env), then restores them. */
+  async function withEnv(values: Record<string, string>, body: () => Promise<void>) {
+    const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, values);
+    try {
+      await body();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  it("outside the emulator, refuses without Vertex/R2 settings before any charge", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    tasks.take();
+    // A deployed function: no emulator flag, and the local settings' R2 endpoint is plain http.
+    await withEnv({ FUNCTIONS_EMULATOR: "", VERTEX_PROJECT: "" }, async () => {
+      const err = await submit(uid, { prompt: "a deployed worker without Veo" }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(HttpsError);
+      expect((err as HttpsError).code).to.equal("failed-precondition");
+      expect((err as HttpsError).details).to.deep.equal({ reason: "service-not-configured" });
+      // No internals reach the client: the missing settings are only logged.
+      expect((err as HttpsError).message).not.to.match(/VERTEX|R2_/);
+    });
+    expect(await creationsOf(uid)).to.have.length(0);
+    expect(await balanceOf(uid)).to.equal(100);
+    expect(tasks.take()).to.have.length(0);
+  });
+
+  it("refuses what the configured model cannot make, naming the fields, before any charge", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    await withEnv({ VEO_MODEL: "veo-2.0-generate-001" }, async () => {
+      const fieldsOf = async (data: Record<string, unknown>) => {
+        const err = await submit(uid, { prompt: "a lighthouse", ...data }).catch((e: unknown) => e);
+        expect(err, JSON.stringify(data)).to.be.instanceOf(HttpsError);
+        expect((err as HttpsError).code).to.equal("invalid-argument");
+        return (err as { details: { fields: string[] } }).details.fields;
+      };
+      expect(await fieldsOf({ generateAudio: true })).to.deep.equal(["generateAudio"]);
+      expect(await fieldsOf({ duration: 4 })).to.deep.equal(["duration"]);
+      expect(await fieldsOf({ resolution: "1080p" })).to.deep.equal(["resolution"]);
+    });
+    expect(await creationsOf(uid)).to.have.length(0);
+    expect(await balanceOf(uid)).to.equal(100);
+  });
+
+  it("admits only the backlog the start quota can serve before the hard limit; replays still answer", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    const ahead = await countPending();
+    // Room for exactly one more: (hard limit 120 s - finish budget 60 s) at ahead + 1 starts/min.
+    const limits = {
+      VEO_STARTS_PER_MINUTE: String(ahead + 1),
+      SWEEP_HARD_LIMIT_SECONDS: "120",
+      ADMISSION_FINISH_BUDGET_SECONDS: "60",
+    };
+    await withEnv(limits, async () => {
+      const first = await submit(uid, {
+        prompt: "first in a full queue",
+        requestId: "queue-full-1",
+      });
+      const doc = (await db().collection("creations").doc(first.creationId).get()).data()!;
+      expect(doc.queuePosition).to.equal(ahead + 1);
+      expect((doc.estimatedReadyAt as Timestamp).toMillis()).to.be.greaterThan(Date.now());
+
+      const err = await submit(uid, { prompt: "one too many" }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(HttpsError);
+      expect((err as HttpsError).code).to.equal("resource-exhausted");
+      expect((err as HttpsError).details).to.deep.include({
+        reason: "queue-full",
+        pending: ahead + 1,
+      });
+      expect(
+        (err as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds,
+      ).to.be.greaterThan(0);
+
+      // The client's retry of the accepted request is answered, not refused as queue-full.
+      const replay = await submit(uid, {
+        prompt: "first in a full queue",
+        requestId: "queue-full-1",
+      });
+      expect(replay.creationId).to.equal(first.creationId);
+    });
+    expect(await creationsOf(uid)).to.have.length(1);
+    expect(await balanceOf(uid)).to.equal(90);
   });
 
   it("keeps the job when the enqueue fails: flagged for the sweeper, charged once", async () => {

@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
+import type { Timestamp } from "firebase-admin/firestore";
 import { errorCode } from "../helpers/errors";
 import {
   callableRequest,
@@ -19,7 +20,7 @@ import {
   publishCreation,
   type LifecycleDeps,
 } from "../../src/handlers/creation-lifecycle";
-import { sweepCreations } from "../../src/handlers/sweeper";
+import { refreshQueuePositions, sweepCreations } from "../../src/handlers/sweeper";
 import { welcomeUser } from "../../src/handlers/welcome-user";
 import { processCreation } from "../../src/handlers/process-creation";
 import { MediaStore } from "../../src/adapters/media-store";
@@ -311,11 +312,65 @@ describe("creation lifecycle and sweeper (in process)", () => {
     await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 });
     expect(mine()).to.have.length(0);
     await sweepCreations({ staleAfterMs: 60_000, hardLimitMs: 600_000 }, Date.now() + 61_000);
-    expect(mine().map((t) => t.data)).to.deep.equal([{ creationId: id, step: 1 }]);
+    // Its first step, under its original task id: it never reached the queue.
+    expect(mine().map((t) => t.data)).to.deep.equal([{ creationId: id, step: 0 }]);
     await drain(tasks, worker());
     const doc = (await db().collection("creations").doc(id).get()).data()!;
     expect(doc.status).to.equal("draft");
     expect(doc.enqueueFailed).to.equal(false);
+  });
+
+  it("a job waiting its turn in the start queue gets no second task from the sweeper", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    const id = await submit(owner, "waiting in a long queue");
+    const queued = tasks.take();
+    expect(queued.map((t) => t.data)).to.deep.equal([{ creationId: id, step: 0 }]);
+    // Far past the stale threshold, with no rate allowance: it looks lost, but its task is
+    // still queued (same id), so Cloud Tasks refuses the copy and no dispatch is spent on it.
+    const report = await sweepCreations(
+      { staleAfterMs: 60_000, hardLimitMs: 600_000 },
+      Date.now() + 61_000,
+    );
+    expect(report.reEnqueued).to.equal(0);
+    expect(tasks.take()).to.have.length(0);
+    const doc = (await db().collection("creations").doc(id).get()).data()!;
+    expect(doc).to.include({ status: "pending", workerStep: 0 });
+    tasks.tasks.push(...queued);
+    await drain(tasks, worker());
+    expect((await db().collection("creations").doc(id).get()).get("status")).to.equal("draft");
+  });
+
+  it("keeps queue positions and ready times of waiting jobs current as the queue moves", async () => {
+    const owner = uniqueUid("owner");
+    await setBalance(owner, 100);
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) ids.push(await submit(owner, `waiting ${n}`));
+    const queued = tasks.take();
+    const read = async () =>
+      Promise.all(
+        ids.map(async (id) => (await db().collection("creations").doc(id).get()).data()!),
+      );
+    await refreshQueuePositions(60, 1000);
+    const before = (await read()).map((c) => c.queuePosition as number);
+    expect(before[1]).to.equal(before[0] + 1);
+    expect(before[2]).to.equal(before[0] + 2);
+    // The first one starts: it leaves the queue and the others move up by one.
+    await processCreation(taskRequest(queued[0].data), worker());
+    const now = Date.now();
+    await refreshQueuePositions(60, 1000, now);
+    const after = await read();
+    expect(after[0].queuePosition).to.equal(null);
+    expect(after.slice(1).map((c) => c.queuePosition as number)).to.deep.equal([
+      before[0],
+      before[1],
+    ]);
+    // At 60 starts a minute, position p starts in about p seconds, then renders for 1 s.
+    expect((after[1].estimatedReadyAt as Timestamp).toMillis()).to.equal(
+      now + before[0] * 1000 + 1000,
+    );
+    tasks.tasks.push(...queued.slice(1));
+    await drain(tasks, worker());
   });
 
   it("a sweeper pass racing a worker on the same creation never double-refunds", async () => {

@@ -59,10 +59,10 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
 
   it("starts, polls to the end and streams the finished video from Cloud Storage", async () => {
     const model = await adapter();
-    expect(model.modelId).to.equal("veo-3.1-fast-generate-preview");
+    expect(model.modelId).to.equal("veo-3.1-fast-generate-001");
     const { operationName } = await model.start(request({ negativePrompt: "blurry", seed: 42 }), 0);
     expect(operationName).to.match(
-      /^projects\/demo-phoenix\/locations\/us-central1\/publishers\/google\/models\/veo-3\.1-fast-generate-preview\/operations\/.+$/,
+      /^projects\/demo-phoenix\/locations\/us-central1\/publishers\/google\/models\/veo-3\.1-fast-generate-001\/operations\/.+$/,
     );
     expect(fake.stats.lastStartBody).to.deep.equal({
       instances: [{ prompt: "A paper boat on a rainy street" }],
@@ -76,6 +76,8 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
         negativePrompt: "blurry",
         seed: 42,
       },
+      // Billing labels: Veo spend under the same app/phase labels as the infrastructure.
+      labels: { app: "phoenix", phase: "3", component: "generation" },
     });
 
     expect(await model.poll(operationName, 0)).to.deep.equal({ done: false });
@@ -226,7 +228,7 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
   it("rejects a poll of an unknown or malformed operation name as invalid", async () => {
     const model = await adapter();
     expect((await modelRejection(model.poll("operations/123", 0))).kind).to.equal("invalid");
-    const unknown = `projects/${PROJECT}/locations/us-central1/publishers/google/models/veo-3.1-fast-generate-preview/operations/nope`;
+    const unknown = `projects/${PROJECT}/locations/us-central1/publishers/google/models/veo-3.1-fast-generate-001/operations/nope`;
     const error = await modelRejection(model.poll(unknown, 0));
     expect(error.kind).to.equal("invalid");
     expect(error.details.status).to.equal(404);

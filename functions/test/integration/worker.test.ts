@@ -18,6 +18,8 @@ import { createGoogleAuth } from "../../src/models/google-auth";
 import { processCreation, type WorkerDeps } from "../../src/handlers/process-creation";
 import { drain, taskRequest } from "../../../test-harness/dispatch";
 import { balanceOf, db, ledgerOf, setBalance } from "../../../test-harness/firestore";
+import { claimCreation } from "../../src/adapters/creation-store";
+import { MAX_GENERATION_RESTARTS } from "../../src/domain/worker-step";
 import { probeMp4 } from "../helpers/mp4";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -145,6 +147,78 @@ describe("worker steps (in process, local model, S3 server)", () => {
     const refunds = (await ledgerOf(uid)).filter((e) => e.type === "refund");
     expect(refunds).to.have.length(1);
     expect(refunds[0]).to.include({ id: `${creationId}_refund`, amount: 10 });
+  });
+});
+
+describe("dead operations and lost claim replies (in process, local model)", () => {
+  let tasks: TaskRecorder;
+  const local = () => counting(new LocalVideoModel({ renderDelayMs: 200 }));
+  before(async () => (tasks = await withTaskRecorder()));
+  after(() => tasks.stop());
+
+  async function submittedJob(prompt: string) {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    const { creationId } = await generateVideo(callableRequest({ prompt }, uid));
+    return { uid, creationId, ref: db().collection("creations").doc(creationId) };
+  }
+
+  it("a finished failed operation starts a fresh generation through the start queue", async () => {
+    const { uid, ref } = await submittedJob("a lighthouse [[dead:1]]");
+    const model = local();
+    const queues: string[] = [];
+    const take = tasks.take.bind(tasks);
+    tasks.take = () => {
+      const taken = take();
+      queues.push(...taken.map((t) => t.queue));
+      return taken;
+    };
+    try {
+      const deliveries = await drain(tasks, { model, media, settings });
+      expect(
+        deliveries.filter((d) => d.error),
+        "no delivery had to be retried",
+      ).to.have.length(0);
+    } finally {
+      tasks.take = take;
+    }
+    const creation = (await ref.get()).data()!;
+    expect(creation).to.include({ status: "draft", generationRestarts: 1, refunded: false });
+    expect(model.starts, "the dead operation, then one fresh generation").to.equal(2);
+    expect(
+      queues.filter((q) => q === "startGeneration"),
+      "both starts kept to the quota",
+    ).to.have.length(2);
+    expect(await balanceOf(uid)).to.equal(90);
+  });
+
+  it("gives up with one refund after MAX_GENERATION_RESTARTS fresh generations", async () => {
+    const { uid, creationId, ref } = await submittedJob("a lighthouse [[dead:9]]");
+    const model = local();
+    await drain(tasks, { model, media, settings });
+    const creation = (await ref.get()).data()!;
+    expect(creation).to.include({ status: "failed", refunded: true, errorKind: "exhausted" });
+    expect(creation.generationRestarts).to.equal(MAX_GENERATION_RESTARTS);
+    expect(model.starts).to.equal(MAX_GENERATION_RESTARTS + 1);
+    expect(await balanceOf(uid)).to.equal(100);
+    const refunds = (await ledgerOf(uid)).filter((e) => e.type === "refund");
+    expect(refunds.map((r) => r.id)).to.deep.equal([`${creationId}_refund`]);
+  });
+
+  it("a claim whose reply was lost is taken over by the retry once the lease lapses", async () => {
+    const { ref, creationId } = await submittedJob("a lost reply");
+    const [first] = tasks.take();
+    // The claim committed, but the delivery never heard back and failed (Cloud Tasks retries it).
+    await claimCreation(creationId, 0, "0:0:lost-reply", Date.now(), 1000);
+    expect((await ref.get()).get("leaseOwner")).to.equal("0:0:lost-reply");
+    // The retry comes after the first backoff, which is longer than the lease (1 s here).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    tasks.tasks.push(first);
+    const short = { ...settings, leaseSeconds: 1 };
+    const deliveries = await drain(tasks, { model: local(), media, settings: short });
+    expect(deliveries[0]).to.include({ retryCount: 0 });
+    expect(deliveries[0].error, "the first retry claims; no busy round").to.equal(undefined);
+    expect((await ref.get()).get("status")).to.equal("draft");
   });
 });
 

@@ -9,6 +9,7 @@ describe("test directives (local model)", () => {
       policy: false,
       transientAttempts: 0,
       permanent: false,
+      deadOperations: 0,
     });
     expect(hasTestDirectives("A red fox at dawn")).to.equal(false);
   });
@@ -19,7 +20,8 @@ describe("test directives (local model)", () => {
     expect(parsed.text).to.equal("a forbidden scene");
   });
 
-  it("parses [[transient:N]], [[permanent]] and [[slow:MS]]", () => {
+  it("parses [[transient:N]], [[permanent]], [[slow:MS]] and [[dead:N]]", () => {
+    expect(parseTestDirectives("x [[dead:2]]").directives.deadOperations).to.equal(2);
     expect(parseTestDirectives("x [[transient:2]]").directives.transientAttempts).to.equal(2);
     expect(parseTestDirectives("x [[permanent]]").directives.permanent).to.equal(true);
     expect(parseTestDirectives("x [[slow:60000]]").directives.slowMs).to.equal(60000);
@@ -35,6 +37,7 @@ describe("test directives (local model)", () => {
       transientAttempts: 3,
       permanent: false,
       slowMs: 500,
+      deadOperations: 0,
     });
     expect(parsed.text).to.equal("a cat on a mat");
   });

@@ -11,7 +11,7 @@ import {
   type TaskQueueFunction,
 } from "firebase-functions/v2/tasks";
 import type { Creation } from "../../src/contract";
-import { WORKER_TIMEOUT_SECONDS } from "../../src/domain/worker-timeout";
+import { WORKER_TIMEOUT_SECONDS } from "../../src/config/deployment";
 import { newCreation } from "../../src/domain/creation";
 import { ModelError } from "../../src/domain/failure";
 import type { OperationStatus, VideoModel } from "../../src/domain/video-model";
