@@ -141,7 +141,15 @@ export function defaultsOf(params: ManifestParam[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const param of params) {
     if (param.type !== "secret" && param.default !== undefined)
-      out[param.name] = String(param.default);
+      out[param.name] = dotenvText(param.default);
   }
   return out;
+}
+
+/** A default as dotenv spells it: scalars as they print, lists comma-joined. */
+function dotenvText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(dotenvText).join(",");
+  const scalar =
+    typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+  return scalar ? String(value) : JSON.stringify(value);
 }
