@@ -18,6 +18,7 @@ import {
 import { generateVideo, type SubmitDeps } from "../../src/handlers/generate-video";
 import { grantTokens } from "../../src/handlers/grant-tokens";
 import { MemoryStore } from "../fakes/memory-store";
+import { loadLocalParams } from "../../../test-harness/params";
 
 const fft = functionsTest();
 after(() => fft.cleanup());
@@ -118,6 +119,15 @@ describe("callables through the real bindings (refused before any service)", () 
 });
 
 describe("generateVideo (store and queue faked)", () => {
+  // Readiness fails closed outside the Functions emulator (config/readiness.ts): these tests
+  // stand for the local deployment, with the params the emulator would load.
+  const savedEnv = { ...process.env };
+  before(() => loadLocalParams());
+  after(() => {
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
+  });
+
   function setup(options: { enqueueFails?: boolean; activeJobs?: number } = {}) {
     const store = new MemoryStore(() => options.activeJobs ?? 0);
     const enqueued: Array<{ queue: string; creationId: string; step: number }> = [];

@@ -57,6 +57,7 @@ describe("claim decision", () => {
       leaseOwner: "owner-a",
       leaseExpiresAtMs: 31_000,
       enqueueFailed: false,
+      queuePosition: null,
       progress: 0.05,
     });
     expect(
