@@ -28,6 +28,12 @@ export type CreationData = Pick<
   | "refunded"
   | "requestId"
   | "queuePosition"
+  | "model"
+  | "sampleCount"
+  | "media"
+  | "undelivered"
+  | "refundedTokens"
+  | "filterCategory"
 > & {
   /** While pending: when the video should be ready (queue position, start quota, render time). */
   estimatedReadyAt?: Timestamp | null;

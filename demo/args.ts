@@ -13,11 +13,12 @@ export const USAGE = `Usage: npm start -- [prompt] [options]
   --resolution 720p|1080p  (default 720p)
   --audio                generate audio
   --model standard|fast|lite  Veo model tier (default fast): price and quality
+  --samples 1-4          videos in one request (default 1), each charged; undelivered ones refunded
   --timeout SECONDS      give up waiting for the video after this long (default 180)
   -h, --help             this text
 
 Test directives of the local model, inside the prompt: [[policy]] [[permanent]]
-[[transient:N]] [[slow:MS]]. Example: npm start -- "a cat [[policy]]"`;
+[[transient:N]] [[slow:MS]] [[filtered:N]] (N of the videos filtered). Example: npm start -- "a cat [[policy]]"`;
 
 export interface DemoArgs {
   input: GenerateVideoInput;
@@ -39,6 +40,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         resolution: { type: "string" },
         audio: { type: "boolean", default: false },
         model: { type: "string" },
+        samples: { type: "string" },
         timeout: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -59,6 +61,8 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   if (values.resolution !== undefined)
     input.resolution = values.resolution as GenerateVideoInput["resolution"];
   if (values.model !== undefined) input.model = values.model as GenerateVideoInput["model"];
+  if (values.samples !== undefined)
+    input.sampleCount = numberOrText(values.samples) as GenerateVideoInput["sampleCount"];
   const timeout = values.timeout === undefined ? 180 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new UsageError(`--timeout must be a positive number of seconds`);
@@ -70,5 +74,5 @@ const numberOrText = (value: string): number | string =>
 
 /** Whether the prompt asks the local model to fail (a failure is then the expected outcome). */
 export function asksForFailure(prompt: string): boolean {
-  return /\[\[(policy|permanent)\]\]/.test(prompt);
+  return /\[\[(policy(:[a-z-]+)?|permanent)\]\]/.test(prompt);
 }

@@ -89,10 +89,13 @@ async function main(): Promise<number> {
   );
   say(`✔ welcome grant claimed: balance ${before} tokens`);
 
-  const { model, duration, resolution, generateAudio } = generateVideoInput.parse(args.input);
+  const { model, duration, resolution, generateAudio, sampleCount } = generateVideoInput.parse(
+    args.input,
+  );
   const price = previewCost(args.input);
+  const videos = sampleCount > 1 ? ` × ${sampleCount} videos` : "";
   say(
-    `▶ model ${model}: ${price?.tokensPerSecond} tokens/s at ${resolution}${generateAudio ? " with audio" : ""} → ${price?.cost} tokens for ${duration} s`,
+    `▶ model ${model}: ${price?.tokensPerSecond} tokens/s at ${resolution}${generateAudio ? " with audio" : ""} → ${price?.cost} tokens for ${duration} s${videos}`,
   );
   say(`▶ generateVideo ${JSON.stringify(args.input)}`);
   const queued = await generateVideo(functions, args.input).catch((err: unknown) => {
@@ -135,6 +138,15 @@ async function reportOutcome(end: CreationSnapshot, prompt: string): Promise<num
     say(
       `✔ saved ${path.relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB, ${end.modelUsed ?? "?"}${took})`,
     );
+    for (const extra of (end.media ?? []).slice(1)) {
+      if (!extra.url) continue;
+      const saved = await downloadVideo(extra.url, OUT_DIR, `${end.id}-${extra.index}`);
+      say(`✔ saved ${path.relative(process.cwd(), saved.file)} (video ${extra.index + 1})`);
+    }
+    if (end.undelivered?.length)
+      say(
+        `  ${end.undelivered.length} of ${end.sampleCount} videos not delivered (${end.undelivered.map((u) => u.reason).join(", ")}): ${end.refundedTokens} tokens refunded`,
+      );
     return 0;
   }
   say(`✖ creation ${end.id} ${end.status}: ${end.error ?? "(no message)"}`);

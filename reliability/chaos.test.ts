@@ -33,7 +33,16 @@ import {
 
 const PER_USER = 3; // MAX_ACTIVE_CREATIONS: each user submits its jobs at once
 type Kind =
-  "plain" | "slow" | "policy" | "transient" | "exhausted" | "permanent" | "cancel" | "twice";
+  | "plain"
+  | "slow"
+  | "policy"
+  | "transient"
+  | "exhausted"
+  | "permanent"
+  | "cancel"
+  | "twice"
+  | "partial"
+  | "allFiltered";
 const MIX: Kind[] = [
   "plain",
   "slow",
@@ -45,6 +54,8 @@ const MIX: Kind[] = [
   "cancel",
   "twice",
   "slow",
+  "partial",
+  "allFiltered",
 ];
 const PROMPTS: Record<Kind, string> = {
   plain: "a lighthouse at dusk",
@@ -55,7 +66,11 @@ const PROMPTS: Record<Kind, string> = {
   permanent: "an invalid request [[permanent]]",
   cancel: "a job its owner cancels [[slow:3000]]",
   twice: "a task delivered twice [[slow:2000]]",
+  // Several videos per request: one of three filtered (delivered twice), or every one of two.
+  partial: "three kites, one filtered [[filtered:1]] [[slow:2000]]",
+  allFiltered: "two kites, both filtered [[filtered:2]]",
 };
+const SAMPLES: Partial<Record<Kind, number>> = { partial: 3, allFiltered: 2 };
 
 describe("reliability: chaos", function () {
   this.timeout(END_HORIZON_MS + 300_000);
@@ -132,6 +147,7 @@ describe("reliability: chaos", function () {
           const outcome = await generate(fig, user, {
             prompt: `${PROMPTS[kind]} #${n}`,
             duration: 4,
+            ...(SAMPLES[kind] ? { sampleCount: SAMPLES[kind] } : {}),
           });
           submitted++;
           // A rejection is counted, not fatal: whatever was charged is found below and checked.
@@ -139,7 +155,7 @@ describe("reliability: chaos", function () {
           const { creationId } = outcome.result;
           submittedAt.set(creationId, Date.now());
           kinds.set(creationId, kind);
-          if (kind === "twice" || kind === "slow") {
+          if (kind === "twice" || kind === "slow" || kind === "partial") {
             await deliverTwice(creationId);
             bump(fig.faults, "task delivered twice");
           }
@@ -212,8 +228,20 @@ describe("reliability: chaos", function () {
       expect(ended.get(id)!.get("status"), `a confirmed cancel ${id}`).to.equal("cancelled");
     for (const [id, kind] of kinds) {
       const status = ended.get(id)!.get("status") as string;
-      if (kind === "policy" || kind === "permanent" || kind === "exhausted")
+      if (
+        kind === "policy" ||
+        kind === "permanent" ||
+        kind === "exhausted" ||
+        kind === "allFiltered"
+      )
         expect(status, `${kind} ${id}`).to.equal("failed");
+      // A partial delivery: two videos, the filtered third refunded once (5 tokens).
+      if (kind === "partial" && status !== "failed") {
+        const end = ended.get(id)!;
+        expect(end.get("media"), `partial ${id}`).to.have.length(2);
+        expect(end.get("refundedTokens"), `partial ${id}`).to.equal(5);
+        bump(fig.faults, "partial delivery (1 of 3 filtered)");
+      }
     }
     expect(balances.lowest(), "lowest balance ever seen").to.be.at.least(0);
     const { problems } = await checkInvariants(fig);

@@ -169,8 +169,12 @@ export async function checkInvariants(fig: ScenarioFigures): Promise<MoneyCheck>
     const debits = entries.filter((e) => e.type === "video_generation").length;
     const refunds = entries.filter((e) => e.type === "refund").length;
     const refundable = creation.status === "failed" || creation.status === "cancelled";
-    if (refundable && refunds !== 1)
-      found.push(`end-without-refund ${creation.id}: ${creation.status} with ${refunds} refunds`);
+    // One refund entry per video: every video of a refunded job, the undelivered ones otherwise.
+    const expected = refundable ? (creation.sampleCount ?? 1) : (creation.undelivered ?? 0);
+    if (refunds !== expected)
+      found.push(
+        `refunds ${creation.id}: ${creation.status} with ${refunds} refund entries, expected ${expected}`,
+      );
     if (debits !== 1 && !found.some((f) => f.includes(creation.id)))
       found.push(`debits ${creation.id}: ${debits}`);
   }

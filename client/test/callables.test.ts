@@ -16,6 +16,7 @@ describe("client callables: validation with the shared schema", function () {
       resolution: "720p",
       generateAudio: false,
       model: "fast",
+      sampleCount: 1,
     });
   });
 

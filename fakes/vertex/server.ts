@@ -13,7 +13,7 @@
  *   `GET /__fake/service-account`, for tests that run the fake in another process.
  *
  * Scripting (in order of precedence): queued start/poll errors from `script()`; markers in
- * the prompt (`fake:filtered`, `fake:polls=K`, `fake:op-error=CODE`,
+ * the prompt (`fake:filtered`, `fake:filtered-samples=N`, `fake:polls=K`, `fake:op-error=CODE`,
  * `fake:start-STATUSxN` = the first N starts of this prompt answer HTTP STATUS); the
  * defaults from `script({ outcome, pollsUntilDone })`.
  */
@@ -107,6 +107,10 @@ interface Operation {
   polls: number;
   pollsUntilDone: number;
   outcome: FakeOutcome;
+  /** `parameters.sampleCount`: videos asked for. */
+  sampleCount: number;
+  /** `fake:filtered-samples=N` in the prompt: N of the samples are filtered, the rest delivered. */
+  filteredSamples: number;
 }
 
 const RPC_STATUS: Record<number, string> = {
@@ -375,6 +379,7 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     const name = `${model}/operations/${randomUUID()}`;
     const opError = /fake:op-error=(\d+)/.exec(promptKey);
     const polls = /fake:polls=(\d+)/.exec(promptKey);
+    const filteredSamples = /fake:filtered-samples=(\d+)/.exec(promptKey);
     operations.set(name, {
       name,
       prompt: promptKey,
@@ -383,7 +388,9 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
       storageUri: storageUri.endsWith("/") ? storageUri : `${storageUri}/`,
       polls: 0,
       pollsUntilDone: polls ? Math.max(1, Number(polls[1])) : defaultPollsUntilDone,
-      outcome: /fake:filtered/.test(promptKey)
+      sampleCount: Math.max(1, Number(p.sampleCount ?? 1)),
+      filteredSamples: filteredSamples ? Number(filteredSamples[1]) : 0,
+      outcome: /fake:filtered(?!-samples)/.test(promptKey)
         ? "filtered"
         : opError
           ? { errorCode: Number(opError[1]), message: `Scripted operation error ${opError[1]}.` }
@@ -426,15 +433,34 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
         },
       });
     }
-    const gcsUri = `${op.storageUri}${op.name.split("/").pop()}/sample_0.mp4`;
-    const key = gcsUri.slice("gs://".length);
-    if (!objects.has(key) && op.polls === op.pollsUntilDone) {
-      objects.set(key, videoFor(op.aspectRatio, op.durationSeconds));
-    }
+    // Veo writes each sample as its own object; filtered ones are only counted, with reasons.
+    const delivered = Math.max(0, op.sampleCount - op.filteredSamples);
+    const videos = Array.from({ length: delivered }, (_, i) => {
+      const gcsUri = `${op.storageUri}${op.name.split("/").pop()}/sample_${i}.mp4`;
+      const key = gcsUri.slice("gs://".length);
+      if (!objects.has(key) && op.polls === op.pollsUntilDone) {
+        objects.set(key, videoFor(op.aspectRatio, op.durationSeconds));
+      }
+      return { gcsUri, mimeType: "video/mp4" };
+    });
+    const filtered = op.sampleCount - delivered;
     send(res, 200, {
       name: op.name,
       done: true,
-      response: { "@type": VIDEO_RESPONSE_TYPE, videos: [{ gcsUri, mimeType: "video/mp4" }] },
+      response: {
+        "@type": VIDEO_RESPONSE_TYPE,
+        videos,
+        ...(filtered
+          ? {
+              raiMediaFilteredCount: filtered,
+              raiMediaFilteredReasons: Array.from(
+                { length: filtered },
+                () =>
+                  "Veo could not generate videos because the output violates Vertex AI's usage guidelines. Support codes: 58061214",
+              ),
+            }
+          : {}),
+      },
     });
   }
 

@@ -54,6 +54,18 @@ export const logs = {
     warn("generation-transient-failure", { creationId, attempt, error: message, final }),
   refunded: (creationId: string, userId: string, cost: number, kind: string) =>
     info("creation-refunded", { creationId, userId, cost, kind }),
+  videosRefunded: (
+    creationId: string,
+    userId: string,
+    videos: Array<{ index: number; reason: string }>,
+    pricePerVideo: number,
+  ) =>
+    info("videos-refunded", {
+      creationId,
+      userId,
+      videos,
+      tokens: videos.length * pricePerVideo,
+    }),
   permanentFailure: (creationId: string, kind: string, message: string, details: Fields) =>
     warn("generation-failed", { creationId, kind, error: message, details }),
   cleanupFailed: (creationId: string, what: string, err: unknown) =>

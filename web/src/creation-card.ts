@@ -64,11 +64,20 @@ export class CreationCard {
     this.creation = c;
     this.el.dataset.status = c.status;
     this.prompt.textContent = c.prompt;
-    this.meta.textContent = `${c.duration} s · ${c.aspectRatio} · ${c.resolution} · ${tokens(c.cost)}`;
+    const videos = (c.sampleCount ?? 1) > 1 ? ` · ${c.sampleCount} videos` : "";
+    this.meta.textContent = `${c.model ?? "fast"} · ${c.duration} s · ${c.aspectRatio} · ${c.resolution}${videos} · ${tokens(c.cost)}`;
     const active = !isEndStatus(c.status);
     this.status.textContent = active
       ? `${statusText(c.status)} · ${percent(c.progress)} %`
-      : statusText(c.status) + (c.refunded ? ` · ${tokens(c.cost)} refunded` : "");
+      : statusText(c.status) +
+        (c.refunded ? ` · ${tokens(c.cost)} refunded` : "") +
+        (c.refundedTokens
+          ? ` · ${c.undelivered?.length ?? 0} not delivered, ${tokens(c.refundedTokens)} refunded` +
+            // Why, in the plain words the backend chose (no support codes reach users).
+            [...new Set(c.undelivered?.map((u) => u.message).filter(Boolean))]
+              .map((m) => ` · ${m}`)
+              .join("")
+          : "");
     this.status.dataset.status = c.status;
     this.bar.hidden = !active;
     this.bar.value = percent(c.progress);

@@ -7,6 +7,7 @@ import {
   type ASPECT_RATIOS,
   DEFAULT_MODEL,
   DURATIONS,
+  MAX_SAMPLE_COUNT,
   MODEL_CHOICES,
   RESOLUTIONS,
   generateVideo,
@@ -30,6 +31,7 @@ const ASPECT_LABELS: Record<(typeof ASPECT_RATIOS)[number], string> = {
   "16:9": "16:9 landscape",
 };
 const ASPECT_ORDER = Object.keys(ASPECT_LABELS) as (typeof ASPECT_RATIOS)[number][];
+const SAMPLE_COUNTS = Array.from({ length: MAX_SAMPLE_COUNT }, (_, i) => i + 1);
 const MODEL_LABELS: Record<(typeof MODEL_CHOICES)[number], string> = {
   standard: "Standard (best)",
   fast: "Fast",
@@ -119,6 +121,10 @@ export function generateForm(
     slot("resolution"),
     h("label", { class: "check" }, audio, h("span", {}, "Generate audio")),
     slot("generateAudio"),
+    choices("sampleCount", "Videos", SAMPLE_COUNTS, 1, (v) =>
+      v === 1 ? "1 video" : `${v} videos`,
+    ),
+    slot("sampleCount"),
     h(
       "details",
       { class: "advanced" },
@@ -157,6 +163,7 @@ export function generateForm(
       resolution: radio("resolution") as GenerateVideoInput["resolution"],
       generateAudio: audio.checked,
       model: radio("model") as GenerateVideoInput["model"],
+      sampleCount: Number(radio("sampleCount") ?? 1),
       ...(negativePrompt.value.trim() ? { negativePrompt: negativePrompt.value } : {}),
       // A non-number reaches the shared schema as NaN and is refused there, with the field named.
       ...(seedText ? { seed: Number(seedText) } : {}),

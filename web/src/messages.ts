@@ -34,6 +34,7 @@ const FIELD_MESSAGES: Record<keyof GenerateVideoInput, string> = {
   seed: "Leave it empty, or enter a whole number from 0 to 4294967295.",
   requestId: "The request id must be 8 to 128 letters, digits, _ or -.",
   model: "Choose Standard, Fast or Lite.",
+  sampleCount: "Choose 1 to 4 videos; each is charged, and refunded if it is not delivered.",
 };
 
 const isField = (name: string): name is keyof typeof FIELD_MESSAGES => name in FIELD_MESSAGES;

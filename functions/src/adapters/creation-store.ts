@@ -7,8 +7,8 @@
 import { FieldValue, type DocumentReference, type Transaction } from "firebase-admin/firestore";
 import { creationIdFor, decideAdmission, type Admission } from "../domain/admission";
 import { ACTIVE_STATUSES, canDelete, isEnd, transition } from "../domain/creation-state";
-import type { Creation } from "../domain/creation";
-import { debitEntry, refundEntry } from "../domain/ledger";
+import { pricePerVideoOf, type Creation } from "../domain/creation";
+import { debitEntry, refundEntries, videoRefundEntry } from "../domain/ledger";
 import {
   decideMediaOp,
   MEDIA_OP_LEASE_MS,
@@ -19,7 +19,7 @@ import {
 import { publicProjection } from "../domain/public-creation";
 import { decideRefund, refundedBalances, type RefundEnd } from "../domain/refund";
 import { claimedFields, decideClaim, type Claim } from "../domain/worker-step";
-import type { CreationStatus } from "../contract";
+import type { CreationMedia, CreationStatus, FilterCategory, UndeliveredVideo } from "../contract";
 import { collections, firestore, MONEY_TRANSACTION } from "./firebase";
 import { planWelcome, writeLedgerEntry, writeNewUser, type WelcomeRequest } from "./user-store";
 
@@ -189,21 +189,38 @@ export async function updateIfOwner(
   });
 }
 
+/** What a finished delivery records: its videos, and those asked for that did not arrive. */
+export interface Delivery {
+  fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed">;
+  media: CreationMedia[];
+  undelivered: UndeliveredVideo[];
+  /** The model's own report of filtered videos, kept for operators. */
+  filterDetails?: Record<string, unknown>;
+}
+
 /**
  * processing -> draft, for the lease owner of a creation that was not refunded meanwhile;
- * the job stops counting against the user's unfinished jobs in the same commit.
+ * the job stops counting against the user's unfinished jobs in the same commit, and each
+ * undelivered video is refunded in it too: one ledger entry per video, its id derived from
+ * the creation and the video's index, so no retry or duplicate delivery can refund it twice.
  */
 export async function finishCreation(
   creationId: string,
   owner: string,
-  fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed">,
+  delivery: Delivery,
 ): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
     if (!creation || isEnd(creation.status) || creation.leaseOwner !== owner) return false;
-    const userJobs = await readActiveJobs(tx, creation.userId);
+    const user = await tx.get(userRef(creation.userId));
+    const perVideo = pricePerVideoOf(creation);
+    const refundedTokens = perVideo * delivery.undelivered.length;
     tx.update(creationRef(creationId), {
-      ...fields,
+      ...delivery.fields,
+      media: delivery.media,
+      undelivered: delivery.undelivered,
+      refundedTokens,
+      ...(delivery.filterDetails ? { errorDetails: delivery.filterDetails } : {}),
       ...transition(creation.status, "draft"),
       progress: 1,
       leaseOwner: null,
@@ -213,20 +230,26 @@ export async function finishCreation(
       completedAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
     });
-    releaseActiveJob(tx, creation.userId, userJobs);
+    const activeJobs = user.get("activeJobs") as number | undefined;
+    const counters = user.data() as { tokenBalance: number; totalTokensSpent: number };
+    const userFields = {
+      ...(activeJobs === undefined ? {} : { activeJobs: Math.max(0, activeJobs - 1) }),
+      ...(refundedTokens ? refundedBalances(counters, refundedTokens) : {}),
+    };
+    if (Object.keys(userFields).length) tx.update(userRef(creation.userId), userFields);
+    for (const video of delivery.undelivered) {
+      writeLedgerEntry(
+        tx,
+        videoRefundEntry(
+          { id: creationId, userId: creation.userId },
+          video.index,
+          perVideo,
+          video.reason,
+        ),
+      );
+    }
     return true;
-  });
-}
-
-/** The user's count of unfinished jobs (undefined on documents from before the counter). */
-async function readActiveJobs(tx: Transaction, userId: string): Promise<number | undefined> {
-  return (await tx.get(userRef(userId))).get("activeJobs") as number | undefined;
-}
-
-/** One unfinished job fewer, written in the transaction that ends the job. */
-function releaseActiveJob(tx: Transaction, userId: string, activeJobs: number | undefined): void {
-  if (activeJobs === undefined) return;
-  tx.update(userRef(userId), { activeJobs: Math.max(0, activeJobs - 1) });
+  }, MONEY_TRANSACTION);
 }
 
 const publicRef = (id: string): DocumentReference =>
@@ -274,6 +297,8 @@ export async function completePublish(
   owner: string,
   mediaUrl: string,
   creatorName: string | null,
+  /** Every delivered video with its public URL (older documents: none). */
+  media: CreationMedia[] = [],
 ): Promise<boolean> {
   return firestore().runTransaction(async (tx) => {
     const creation = await readCreation(tx, creationId);
@@ -281,6 +306,7 @@ export async function completePublish(
     tx.update(creationRef(creationId), {
       ...transition(creation.status, "published"),
       mediaUrl,
+      ...(media.length ? { media } : {}),
       mediaOp: null,
       publishedAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
@@ -313,6 +339,8 @@ export interface RefundRequest {
   status: RefundEnd;
   error: string;
   errorKind: string;
+  /** A content-policy failure's category (domain/filter-reasons.ts). */
+  filterCategory?: FilterCategory;
   details?: Record<string, unknown>;
   lastError?: string;
   /** An extra condition checked inside the transaction (e.g. "still pending"). */
@@ -361,11 +389,13 @@ export async function refundCreation(
     tx.update(creationRef(creationId), {
       ...ended,
       ...(request.details ? { errorDetails: request.details } : {}),
+      ...(request.filterCategory ? { filterCategory: request.filterCategory } : {}),
       ...(request.lastError ? { lastError: request.lastError } : {}),
       refundedAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
     });
-    writeLedgerEntry(tx, refundEntry({ id: creationId, ...creation }, request.errorKind));
+    for (const entry of refundEntries({ id: creationId, ...creation }, request.errorKind))
+      writeLedgerEntry(tx, entry);
     return { refunded: true, creation: { ...creation, ...ended } };
   }, MONEY_TRANSACTION);
 }

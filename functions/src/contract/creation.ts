@@ -4,7 +4,14 @@
  * needs. Timestamps (`createdAt`, `updatedAt`, `workerStartedAt`, `completedAt`,
  * `refundedAt`) are added by the store as server timestamps and typed by each reader's SDK.
  */
-import type { AspectRatio, CreationStatus, Duration, ModelChoice, Resolution } from "./index";
+import type {
+  AspectRatio,
+  CreationStatus,
+  Duration,
+  FilterCategory,
+  ModelChoice,
+  Resolution,
+} from "./index";
 
 export interface Creation {
   userId: string;
@@ -49,6 +56,41 @@ export interface Creation {
   model?: ModelChoice;
   /** The Vertex AI model id the tier mapped to at submission, checked and priced for it. */
   veoModel?: string;
+  /** Videos asked for (absent on older documents: 1). `cost` = `pricePerVideo` × `sampleCount`. */
+  sampleCount?: number;
+  /** What one video costs; an undelivered video gives back exactly this. */
+  pricePerVideo?: number;
+  /** The delivered videos, first = `mediaPath`/`mediaUrl` (absent on older documents). */
+  media?: CreationMedia[];
+  /** Videos asked for but not delivered (filtered or missing), each refunded once. */
+  undelivered?: UndeliveredVideo[];
+  /** Tokens given back for undelivered videos of a delivered creation (0 when all arrived). */
+  refundedTokens?: number;
+  /** Failed because every video was filtered: why, as a category (`error` says it in words). */
+  filterCategory?: FilterCategory | null;
+}
+
+/** One delivered video of a creation. */
+export interface CreationMedia {
+  /** 0-based position among the videos asked for. */
+  index: number;
+  /** R2 key. */
+  path: string;
+  /** Presigned link while draft, public URL once published. */
+  url: string | null;
+  /** The seed the model reports for this video, when it reports one. */
+  seed: number | null;
+}
+
+/** A video asked for that did not arrive. */
+export interface UndeliveredVideo {
+  index: number;
+  /** Filtered by the model's safety filters, or simply missing from its answer. */
+  reason: "filtered" | "missing";
+  /** For a filtered video: why. */
+  category?: FilterCategory;
+  /** For a filtered video: the plain explanation shown to the user. */
+  message?: string;
 }
 
 /** A lease on a creation's media objects: publish and delete take turns (domain/media-op.ts). */

@@ -17,8 +17,26 @@ export type Resolution = (typeof RESOLUTIONS)[number];
  */
 export const MODEL_CHOICES = ["standard", "fast", "lite"] as const;
 export type ModelChoice = (typeof MODEL_CHOICES)[number];
+/** Videos one request may ask for (Veo on Vertex AI returns up to 4 per request). */
+export const MAX_SAMPLE_COUNT = 4;
 /** The tier a request without `model` gets: Veo 3.1 Fast, the production model before tiers. */
 export const DEFAULT_MODEL: ModelChoice = "fast";
+
+/**
+ * Why the model's safety filters withheld a video, in words a user can act on. `unknown` when
+ * the model gave no code we know (the raw code is kept for operators, never shown).
+ */
+export const FILTER_CATEGORIES = [
+  "minors",
+  "real-people",
+  "sexual",
+  "violence",
+  "hate",
+  "third-party",
+  "safety",
+  "unknown",
+] as const;
+export type FilterCategory = (typeof FILTER_CATEGORIES)[number];
 
 /** Work still to do: a creation in one of these has not ended. */
 export const ACTIVE_STATUSES = ["pending", "processing"] as const;
@@ -33,7 +51,7 @@ export function isEndStatus(status: CreationStatus): status is EndStatus {
   return (END_STATUSES as readonly string[]).includes(status);
 }
 
-export type { Creation, CreationMediaOp } from "./creation";
+export type { Creation, CreationMedia, CreationMediaOp, UndeliveredVideo } from "./creation";
 
 /** Lone surrogates and control characters (other than tab and newlines) are not text. */
 function isCleanText(value: string): boolean {
@@ -65,6 +83,8 @@ export const generateVideoInput = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   requestId: idempotencyKey.optional(),
   model: z.enum(MODEL_CHOICES).default(DEFAULT_MODEL),
+  /** Videos to generate in one request, each charged; undelivered ones are refunded one by one. */
+  sampleCount: z.number().int().min(1).max(MAX_SAMPLE_COUNT).default(1),
 });
 export type GenerateVideoInput = z.input<typeof generateVideoInput>;
 export type GenerateVideoRequest = z.output<typeof generateVideoInput>;
@@ -112,9 +132,12 @@ export interface DeleteCreationResult {
   deleted: true;
 }
 export interface MediaUrlResult {
+  /** The first video's link. */
   mediaUrl: string;
   /** ISO 8601; null for published media (the public URL does not expire). */
   expiresAt: string | null;
+  /** A link to every delivered video, by its index in the request. */
+  media: Array<{ index: number; mediaUrl: string }>;
 }
 
 export const grantTokensInput = z.strictObject({

@@ -21,6 +21,13 @@ export interface AuditInput {
     status: CreationStatus;
     refunded: boolean;
     mediaPath: string | null;
+    /** Per-video money (absent on documents from before several videos: one video at `cost`). */
+    cost?: number;
+    sampleCount?: number;
+    /** Every delivered video's key (absent: just `mediaPath`). */
+    mediaPaths?: string[];
+    /** How many videos asked for were not delivered (each refunded on its own). */
+    undelivered?: number;
   }>;
   /** Keys in the private media bucket. */
   objects: string[];
@@ -37,6 +44,7 @@ export interface Problem {
     | "refund-count"
     | "refunded-but-delivered"
     | "refund-flag-mismatch"
+    | "refund-amount-mismatch"
     | "delivered-without-object"
     | "object-without-creation"
     | "object-of-undelivered-creation"
@@ -84,33 +92,51 @@ export function auditLedger(input: AuditInput): Problem[] {
       );
   }
 
-  const byCreation = (type: string, id: string) =>
-    input.ledger.filter((e) => e.type === type && e.creationId === id).length;
+  const entriesOf = (type: string, id: string) =>
+    input.ledger.filter((e) => e.type === type && e.creationId === id);
   const objects = new Set(input.objects);
+  const pathsOf = (c: AuditInput["creations"][number]) =>
+    c.mediaPaths?.length ? c.mediaPaths : c.mediaPath ? [c.mediaPath] : [];
   for (const creation of input.creations) {
-    const debits = byCreation("video_generation", creation.id);
-    const refunds = byCreation("refund", creation.id);
+    const debits = entriesOf("video_generation", creation.id);
+    const refunds = entriesOf("refund", creation.id);
+    const asked = creation.sampleCount ?? 1;
     const delivered = creation.status === "draft" || creation.status === "published";
-    if (debits !== 1) add("debit-count", creation.id, `${debits} debits`);
-    if (refunds > 1) add("refund-count", creation.id, `${refunds} refunds`);
-    if (creation.refunded !== refunds > 0)
+    if (debits.length !== 1) add("debit-count", creation.id, `${debits.length} debits`);
+    // One refund entry per refunded video, at most one per video asked for.
+    if (refunds.length > asked) add("refund-count", creation.id, `${refunds.length} refunds`);
+    // Refunded: every video back; otherwise exactly the undelivered ones.
+    const expectedRefunds = creation.refunded ? asked : (creation.undelivered ?? 0);
+    if (refunds.length !== expectedRefunds)
       add(
         "refund-flag-mismatch",
         creation.id,
-        `refunded=${creation.refunded}, ${refunds} refund entries`,
+        `refunded=${creation.refunded}, ${creation.undelivered ?? 0} undelivered, ${refunds.length} refund entries`,
       );
+    if (creation.cost !== undefined && debits.length === 1) {
+      const charged = -debits[0].amount;
+      const back = sum(refunds.map((e) => e.amount));
+      const expected = (charged / asked) * expectedRefunds;
+      if (charged !== creation.cost || back !== expected)
+        add(
+          "refund-amount-mismatch",
+          creation.id,
+          `cost ${creation.cost}, debited ${charged}, refunded ${back}, expected ${expected}`,
+        );
+    }
     if (creation.refunded && delivered)
       add("refunded-but-delivered", creation.id, `status ${creation.status}`);
-    if (delivered && (!creation.mediaPath || !objects.has(creation.mediaPath)))
+    const paths = pathsOf(creation);
+    if (delivered && (!paths.length || paths.some((path) => !objects.has(path))))
       add(
         "delivered-without-object",
         creation.id,
-        `status ${creation.status}, mediaPath ${creation.mediaPath}`,
+        `status ${creation.status}, media ${paths.join(", ") || "none"}`,
       );
   }
 
   const creationsByPath = new Map(
-    input.creations.filter((c) => c.mediaPath).map((c) => [c.mediaPath!, c]),
+    input.creations.flatMap((c) => pathsOf(c).map((path) => [path, c] as const)),
   );
   for (const key of objects) {
     const owner = creationsByPath.get(key);

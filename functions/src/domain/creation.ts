@@ -48,6 +48,9 @@ export function newCreation(
     generationRestarts: 0,
     model: request.model,
     ...(veoModel ? { veoModel } : {}),
+    sampleCount: request.sampleCount,
+    // The cost is pricePerVideo × sampleCount (domain/pricing.ts), so this division is exact.
+    pricePerVideo: cost / request.sampleCount,
   };
 }
 
@@ -63,17 +66,39 @@ export function videoRequestOf(id: string, creation: Creation): VideoRequest {
     generateAudio: creation.generateAudio,
     ...(creation.seed !== null ? { seed: creation.seed } : {}),
     ...(creation.veoModel ? { modelId: creation.veoModel } : {}),
+    sampleCount: videosAskedOf(creation),
   };
 }
 
-/** R2 key of a creation's video. */
-export function mediaPathOf(userId: string, creationId: string): string {
-  return `videos/${userId}/${creationId}.mp4`;
+/** Videos a creation asked for (documents older than sampleCount asked for one). */
+export function videosAskedOf(creation: Pick<Creation, "sampleCount">): number {
+  return creation.sampleCount ?? 1;
+}
+
+/** What one of its videos costs (older documents: the whole cost, for their one video). */
+export function pricePerVideoOf(creation: Pick<Creation, "pricePerVideo" | "cost">): number {
+  return creation.pricePerVideo ?? creation.cost;
+}
+
+/** R2 key of a creation's video; the first keeps the single-video name. */
+export function mediaPathOf(userId: string, creationId: string, index = 0): string {
+  return `videos/${userId}/${creationId}${index === 0 ? "" : `-${index}`}.mp4`;
+}
+
+/** Every R2 key a creation's delivered videos occupy (older documents: `mediaPath`). */
+export function mediaPathsOf(creation: Pick<Creation, "media" | "mediaPath">): string[] {
+  if (creation.media?.length) return creation.media.map((m) => m.path);
+  return creation.mediaPath ? [creation.mediaPath] : [];
 }
 
 /** What the parameters of a request are, for the idempotency fingerprint. */
 export function fingerprintFields(request: GenerateVideoRequest): Record<string, unknown> {
-  const { requestId: _ignored, model, ...rest } = request;
-  // The default tier is left out, so a replay of a request sent before tiers existed still matches.
-  return model === DEFAULT_MODEL ? rest : { ...rest, model };
+  const { requestId: _ignored, model, sampleCount, ...rest } = request;
+  // Defaults of fields added later are left out, so a replay of a request sent before they
+  // existed still matches its creation.
+  return {
+    ...rest,
+    ...(model === DEFAULT_MODEL ? {} : { model }),
+    ...(sampleCount === 1 ? {} : { sampleCount }),
+  };
 }

@@ -2,6 +2,9 @@
  * Failure classes shared by every video model adapter, so the worker decides retry or
  * refund the same way whether Veo or the local model failed.
  */
+import type { FilterCategory } from "../contract";
+import { categoryOfCodes, filterMessage, supportCodesIn } from "./filter-reasons";
+
 export type FailureKind = "policy" | "invalid" | "transient";
 
 export class ModelError extends Error {
@@ -35,4 +38,23 @@ export function userMessageFor(kind: FailureKind | "exhausted" | "stuck" | "canc
     case "cancelled":
       return "Cancelled. Your tokens were refunded.";
   }
+}
+
+/**
+ * A content-policy failure explained: its category, from the support codes the model gave
+ * (`supportCodes`, or those in `raiMediaFilteredReasons`), and the message the user reads.
+ */
+export function policyFailure(details: Record<string, unknown>): {
+  category: FilterCategory;
+  message: string;
+} {
+  const listed = Array.isArray(details.supportCodes) ? details.supportCodes.map(String) : [];
+  const reasons = Array.isArray(details.raiMediaFilteredReasons)
+    ? details.raiMediaFilteredReasons.map(String)
+    : [];
+  const category = categoryOfCodes([...listed, ...supportCodesIn(reasons)]);
+  return {
+    category,
+    message: `${filterMessage(category)} Your tokens were refunded; try rewording the prompt.`,
+  };
 }

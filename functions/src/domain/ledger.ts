@@ -17,6 +17,12 @@ export interface LedgerEntry {
 export const ledgerIds = {
   debit: (creationId: string) => `${creationId}_debit`,
   refund: (creationId: string) => `${creationId}_refund`,
+  /**
+   * The refund of one video of a creation. Video 0 keeps the single-video id, so a one-video
+   * creation is refunded exactly as before; any retry of the same refund finds its own entry.
+   */
+  videoRefund: (creationId: string, index: number) =>
+    index === 0 ? `${creationId}_refund` : `${creationId}_refund_${index}`,
   welcome: (userId: string) => `welcome_${userId}`,
   /** One entry per (user, grantId): a retried admin grant finds its own entry. */
   grant: (userId: string, grantId: string) =>
@@ -56,17 +62,32 @@ export function debitEntry(creation: {
   };
 }
 
-export function refundEntry(
-  creation: { id: string; userId: string; cost: number },
+/** The refund of one video: its price back, under an id derived from the creation and index. */
+export function videoRefundEntry(
+  creation: { id: string; userId: string },
+  index: number,
+  amount: number,
   reason: string,
 ): LedgerEntry {
   return {
-    id: ledgerIds.refund(creation.id),
+    id: ledgerIds.videoRefund(creation.id, index),
     userId: creation.userId,
     type: "refund",
-    amount: creation.cost,
-    details: { creationId: creation.id, reason: reason.slice(0, 200) },
+    amount,
+    details: { creationId: creation.id, videoIndex: index, reason: reason.slice(0, 200) },
   };
+}
+
+/** A whole creation's refund: one entry per video asked for, together its whole cost. */
+export function refundEntries(
+  creation: { id: string; userId: string; cost: number; sampleCount?: number },
+  reason: string,
+): LedgerEntry[] {
+  const count = creation.sampleCount ?? 1;
+  const perVideo = creation.cost / count;
+  return Array.from({ length: count }, (_, index) =>
+    videoRefundEntry(creation, index, perVideo, reason),
+  );
 }
 
 export function grantEntry(

@@ -34,6 +34,8 @@ export interface PricedOptions {
   duration: Duration;
   resolution: Resolution;
   generateAudio: boolean;
+  /** Videos asked for (default 1): each is charged. */
+  sampleCount?: number;
 }
 
 /** Tokens per second of video for these options. */
@@ -47,7 +49,7 @@ export function pricePerVideo(options: PricedOptions): number {
   return Math.ceil(rateOf(options) * options.duration);
 }
 
-/** What a request costs. */
+/** What a request costs: every video asked for (undelivered ones are refunded one by one). */
 export function priceOf(options: PricedOptions): number {
-  return pricePerVideo(options);
+  return pricePerVideo(options) * (options.sampleCount ?? 1);
 }

@@ -3,7 +3,8 @@
  * once, and never after its video was delivered. Taken inside the refund transaction on the
  * creation as it is now; `onlyIf` is the caller's own condition (still pending, still leased).
  */
-import type { Creation } from "../contract";
+import type { Creation, FilterCategory, UndeliveredVideo } from "../contract";
+import { filterMessage } from "./filter-reasons";
 import { canTransition } from "./creation-state";
 
 export type RefundEnd = "failed" | "cancelled";
@@ -36,4 +37,23 @@ export function refundedBalances(
     tokenBalance: user.tokenBalance + cost,
     totalTokensSpent: user.totalTokensSpent - cost,
   };
+}
+
+/**
+ * The videos of a delivered request that did not arrive: delivered videos take the first
+ * indices; of the rest, one per filter category the model reported is `filtered` (with that
+ * category and its plain message), any others (the model returned fewer without saying why)
+ * `missing`. Each is refunded once.
+ */
+export function undeliveredVideos(
+  asked: number,
+  delivered: number,
+  filtered: readonly FilterCategory[],
+): UndeliveredVideo[] {
+  return Array.from({ length: Math.max(0, asked - delivered) }, (_, i): UndeliveredVideo => {
+    const category = filtered[i];
+    return category
+      ? { index: delivered + i, reason: "filtered", category, message: filterMessage(category) }
+      : { index: delivered + i, reason: "missing" };
+  });
 }

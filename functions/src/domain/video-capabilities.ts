@@ -16,12 +16,15 @@ export interface ModelCapabilities {
   /** Durations allowed at each resolution (a resolution missing here is not supported). */
   durations: Partial<Record<Resolution, readonly Duration[]>>;
   audio: boolean;
+  /** "Maximum videos returned per request". */
+  maxSamples: number;
 }
 
 const VEO_3: Omit<ModelCapabilities, "ga" | "startsPerMinute"> = {
   aspectRatios: ["16:9", "9:16"],
   durations: { "720p": [4, 6, 8], "1080p": [4, 6, 8] },
   audio: true,
+  maxSamples: 4,
 };
 
 export const VIDEO_MODELS = {
@@ -38,6 +41,7 @@ export const VIDEO_MODELS = {
     aspectRatios: ["16:9", "9:16"],
     durations: { "720p": [6, 8] },
     audio: false,
+    maxSamples: 4,
   },
 } as const satisfies Record<string, ModelCapabilities>;
 
@@ -64,6 +68,7 @@ export interface RequestedVideo {
   duration: Duration;
   resolution: Resolution;
   generateAudio: boolean;
+  sampleCount?: number;
 }
 
 /**
@@ -77,5 +82,6 @@ export function unsupportedFields(model: ModelCapabilities, request: RequestedVi
   if (!durations) fields.push("resolution");
   else if (!durations.includes(request.duration)) fields.push("duration");
   if (request.generateAudio && !model.audio) fields.push("generateAudio");
+  if ((request.sampleCount ?? 1) > model.maxSamples) fields.push("sampleCount");
   return fields;
 }

@@ -18,17 +18,36 @@ export interface VideoRequest {
   seed?: number;
   /** The Vertex AI model id of the request's tier (absent: the adapter's own model). */
   modelId?: string;
+  /** Videos to generate in this one operation (default 1). */
+  sampleCount?: number;
 }
 
 /** Where a finished video sits until the worker moves it to R2 (a gs:// URI or a local file path). */
 export interface VideoLocation {
   uri: string;
   contentType: string;
+  /** The seed the model reports for this video, if any. */
+  seed?: number;
+}
+
+/** Videos of a finished operation that the model's safety filters withheld. */
+export interface FilteredVideos {
+  count: number;
+  /** The model's own reasons (Veo: `raiMediaFilteredReasons`, with support codes). */
+  reasons: string[];
 }
 
 export type OperationStatus =
   | { done: false; /** 0..1, the model's own estimate when it has one */ progress?: number }
-  | { done: true; video: VideoLocation };
+  | {
+      done: true;
+      /** The first delivered video. */
+      video: VideoLocation;
+      /** Every delivered video, the first included (absent: just `video`). */
+      videos?: VideoLocation[];
+      /** Some of the videos asked for were filtered (the others are delivered). */
+      filtered?: FilteredVideos;
+    };
 
 export interface VideoModel {
   /** The adapter's model; stored on the creation as `modelUsed` unless `modelFor` says otherwise. */

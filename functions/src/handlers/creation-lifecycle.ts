@@ -14,7 +14,7 @@ import {
   type PublishCreationResult,
 } from "../contract";
 import { canCancel } from "../domain/creation-state";
-import type { Creation } from "../domain/creation";
+import { mediaPathsOf, type Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
 import * as creationStore from "../adapters/creation-store";
 import type { MediaOpClaim } from "../adapters/creation-store";
@@ -80,29 +80,33 @@ export async function publishCreation(
   return guarded("publishCreation", async () => {
     const owner = randomUUID();
     const claim = await claimFor(store, id, uid, "publish", owner);
-    const mediaPath = claim.creation?.mediaPath;
+    const paths = claim.creation ? mediaPathsOf(claim.creation) : [];
     if (claim.outcome === "done" && claim.creation?.mediaUrl)
       return { creationId: id, status: "published", mediaUrl: claim.creation.mediaUrl };
-    if (claim.outcome !== "claim" || !mediaPath)
+    if (claim.outcome !== "claim" || !claim.creation || !paths.length)
       throw wrongState("Only a draft can be published.", claim.creation?.status ?? "missing");
     const media = await deps.media();
-    // Whatever happens after the copy may have started, a publish that does not end
-    // published leaves no public object behind.
-    const discardCopy = () =>
-      media.unpublish(mediaPath).catch((err) => logs.cleanupFailed(id, "public copy", err));
-    let mediaUrl: string;
+    // Every delivered video is published together (one creation, one feed entry). Whatever
+    // happens after a copy may have started, a publish that does not end published leaves no
+    // public object behind.
+    const discardCopies = () =>
+      Promise.all(paths.map((path) => media.unpublish(path))).catch((err) =>
+        logs.cleanupFailed(id, "public copy", err),
+      );
+    let urls: string[];
     try {
-      mediaUrl = await media.publish(mediaPath);
+      urls = await Promise.all(paths.map((path) => media.publish(path)));
     } catch (err) {
-      await discardCopy();
+      await discardCopies();
       await store.releaseMediaOp(id, owner);
       throw err;
     }
+    const published = (claim.creation.media ?? []).map((m, i) => ({ ...m, url: urls[i] }));
     const creatorName =
       typeof request.auth?.token.name === "string" ? request.auth.token.name : null;
-    if (await store.completePublish(id, owner, mediaUrl, creatorName))
-      return { creationId: id, status: "published", mediaUrl };
-    await discardCopy();
+    if (await store.completePublish(id, owner, urls[0], creatorName, published))
+      return { creationId: id, status: "published", mediaUrl: urls[0] };
+    await discardCopies();
     throw wrongState("The creation changed while publishing.", "changed");
   });
 }
@@ -153,8 +157,11 @@ export async function deleteCreation(
       );
     // Objects first (both buckets), then the documents: a retry after a failure in between
     // finds the document and finishes; no publish can run meanwhile (the lease).
-    const mediaPath = claim.creation?.mediaPath;
-    if (mediaPath) await (await deps.media()).remove(mediaPath);
+    const paths = claim.creation ? mediaPathsOf(claim.creation) : [];
+    if (paths.length) {
+      const media = await deps.media();
+      await Promise.all(paths.map((path) => media.remove(path)));
+    }
     if (!(await store.completeDelete(id, owner)))
       throw wrongState("The creation changed while deleting.", "changed");
     return { creationId: id, deleted: true };
@@ -171,13 +178,28 @@ export async function getMediaUrl(
   // Published media is public; anything else only for its owner.
   if (!creation || (creation.userId !== uid && creation.status !== "published")) throw notFound();
   return guarded("getMediaUrl", async () => {
-    if (creation.status === "published" && creation.mediaUrl)
-      return { mediaUrl: creation.mediaUrl, expiresAt: null };
-    if (creation.status !== "draft" || !creation.mediaPath)
+    if (creation.status === "published" && creation.mediaUrl) {
+      const media = (creation.media ?? []).map((m) => ({ index: m.index, mediaUrl: m.url ?? "" }));
+      return {
+        mediaUrl: creation.mediaUrl,
+        expiresAt: null,
+        media: media.length ? media : [{ index: 0, mediaUrl: creation.mediaUrl }],
+      };
+    }
+    const paths = mediaPathsOf(creation);
+    if (creation.status !== "draft" || !paths.length)
       throw wrongState("This creation has no media yet.", creation.status);
-    const { url, expiresAt } = await (
-      await deps.media()
-    ).signedUrl(creation.mediaPath, deps.mediaUrlTtlSeconds());
-    return { mediaUrl: url, expiresAt: expiresAt.toISOString() };
+    const store = await deps.media();
+    const links = await Promise.all(
+      paths.map((path) => store.signedUrl(path, deps.mediaUrlTtlSeconds())),
+    );
+    return {
+      mediaUrl: links[0].url,
+      expiresAt: links[0].expiresAt.toISOString(),
+      media: links.map((link, index) => ({
+        index: creation.media?.[index]?.index ?? index,
+        mediaUrl: link.url,
+      })),
+    };
   });
 }

@@ -10,7 +10,17 @@
 import { randomUUID } from "node:crypto";
 import type { Request } from "firebase-functions/v2/tasks";
 import { Progress } from "../domain/creation-state";
-import { mediaPathOf, videoRequestOf, type Creation } from "../domain/creation";
+import type { CreationMedia } from "../contract";
+import {
+  mediaPathOf,
+  pricePerVideoOf,
+  videoRequestOf,
+  videosAskedOf,
+  type Creation,
+} from "../domain/creation";
+import { undeliveredVideos } from "../domain/refund";
+import { policyFailure } from "../domain/failure";
+import { categoriesOf } from "../domain/filter-reasons";
 import { ModelError, userMessageFor } from "../domain/failure";
 import type { OperationStatus, VideoModel } from "../domain/video-model";
 import {
@@ -164,7 +174,7 @@ async function runStep(
 
   const status = await deps.model.poll(operationName, creation.retryCount);
   if (!status.done) return scheduleNextLook(task, owner, status, startedAtMs, deps);
-  await deliver(creationId, creation, owner, status.video, startedAtMs, modelUsed, deps);
+  await deliver(creationId, creation, owner, status, startedAtMs, modelUsed, deps);
 }
 
 async function scheduleNextLook(
@@ -193,7 +203,7 @@ async function deliver(
   creationId: string,
   creation: Creation,
   owner: string,
-  video: { uri: string; contentType: string },
+  status: Extract<OperationStatus, { done: true }>,
   startedAtMs: number,
   modelUsed: string,
   deps: Deps,
@@ -204,38 +214,57 @@ async function deliver(
     leaseExpiresAtMs: transferStart + deps.settings.leaseSeconds * 1000,
   });
   if (!renewed) return logs.leaseLost(creationId, "transfer");
-  const mediaPath = mediaPathOf(creation.userId, creationId);
+  const asked = videosAskedOf(creation);
+  const videos = (status.videos ?? [status.video]).slice(0, asked);
+  const paths = videos.map((_, index) => mediaPathOf(creation.userId, creationId, index));
   const stopRenewing = keepLease(creationId, owner, deps.settings.leaseSeconds * 1000, deps.store);
   try {
-    await deps.media.upload(mediaPath, await deps.model.openVideo(video), video.contentType, {
-      user: creation.userId,
-      creation: creationId,
-      app: "phoenix",
-      service: "video-generation",
-      phase: "3",
-    });
+    // One at a time: each upload streams with bounded memory, so the worker's budget holds.
+    for (const [index, video] of videos.entries()) {
+      await deps.media.upload(paths[index], await deps.model.openVideo(video), video.contentType, {
+        user: creation.userId,
+        creation: creationId,
+        video: String(index),
+        app: "phoenix",
+        service: "video-generation",
+        phase: "3",
+      });
+    }
   } finally {
     stopRenewing();
   }
-  const { url } = await deps.media.signedUrl(mediaPath, deps.settings.mediaUrlTtlSeconds);
+  const media: CreationMedia[] = [];
+  for (const [index, video] of videos.entries()) {
+    const { url } = await deps.media.signedUrl(paths[index], deps.settings.mediaUrlTtlSeconds);
+    media.push({ index, path: paths[index], url, seed: video.seed ?? null });
+  }
+  const filtered = status.filtered
+    ? categoriesOf(status.filtered.reasons, status.filtered.count)
+    : [];
+  const undelivered = undeliveredVideos(asked, videos.length, filtered);
   const generationTime = Math.round((Date.now() - startedAtMs) / 100) / 10;
   const finished = await deps.store.finishCreation(creationId, owner, {
-    mediaPath,
-    mediaUrl: url,
-    generationTime,
-    modelUsed,
+    fields: { mediaPath: paths[0], mediaUrl: media[0].url, generationTime, modelUsed },
+    media,
+    undelivered,
+    ...(status.filtered ? { filterDetails: { ...status.filtered } } : {}),
   });
   if (!finished) {
     logs.leaseLost(creationId, "finish");
-    // Refunded meanwhile (sweeper): an object without a deliverable creation must not stay.
+    // Refunded meanwhile (sweeper): objects without a deliverable creation must not stay.
     const now = await deps.store.getCreation(creationId);
-    if (!now || now.refunded) await deps.media.remove(mediaPath);
+    if (!now || now.refunded) await Promise.all(paths.map((path) => deps.media.remove(path)));
     return;
   }
-  logs.videoStored(creationId, mediaPath, Date.now() - transferStart, generationTime);
-  await deps.model
-    .discardVideo(video)
-    .catch((err) => logs.cleanupFailed(creationId, video.uri, err));
+  logs.videoStored(creationId, paths[0], Date.now() - transferStart, generationTime);
+  if (undelivered.length) {
+    logs.videosRefunded(creationId, creation.userId, undelivered, pricePerVideoOf(creation));
+  }
+  for (const video of videos) {
+    await deps.model
+      .discardVideo(video)
+      .catch((err) => logs.cleanupFailed(creationId, video.uri, err));
+  }
 }
 
 async function handleFailure(
@@ -262,10 +291,14 @@ async function handleFailure(
       message,
       err instanceof ModelError ? err.details : {},
     );
+    // A filtered result says why, in one of a few categories (never the raw support code).
+    const filter =
+      kind === "policy" && err instanceof ModelError ? policyFailure(err.details) : undefined;
     const result = await store.refundCreation(task.creationId, {
       status: "failed",
-      error: userMessageFor(kind),
+      error: filter?.message ?? userMessageFor(kind),
       errorKind: kind,
+      ...(filter ? { filterCategory: filter.category } : {}),
       lastError: message.slice(0, 500),
       details: err instanceof ModelError ? err.details : {},
       onlyIf: (current) => current.leaseOwner === owner,

@@ -10,7 +10,9 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import type { FilterCategory } from "../contract";
 import { ModelError } from "../domain/failure";
+import { supportCodeOf, supportCodesIn } from "../domain/filter-reasons";
 import type {
   OperationStatus,
   VideoLocation,
@@ -23,6 +25,15 @@ import { parseTestDirectives, type TestDirectives } from "./test-directives";
 export const LOCAL_MODEL_ID = "local-ffmpeg";
 export const DEFAULT_LOCAL_STATE_DIR = path.join(os.tmpdir(), "phoenix-local-model");
 const OPERATION_PREFIX = "local-operations/";
+/**
+ * What the local model reports for a filtered video: a Veo-like reason with one of Google's
+ * support codes for the category the prompt names, else 00000000 (a code Google does not list:
+ * the `unknown` category).
+ */
+function simulatedFilterReason(category: string | undefined): string {
+  const code = (category && supportCodeOf(category as FilterCategory)) || "00000000";
+  return `Simulated by a test directive: the generated video violated the usage guidelines. Support codes: ${code}`;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface LocalModelOptions extends RenderOptions {
@@ -119,23 +130,39 @@ export class LocalVideoModel implements VideoModel {
         { rpcCode: 14, operationName, operationFinished: true, simulated: true },
       );
     }
-    if (record.directives.policy) {
+    const asked = record.request.sampleCount ?? 1;
+    const filtered = record.directives.policy
+      ? asked
+      : Math.min(asked, record.directives.filteredVideos);
+    const reasons = Array.from({ length: filtered }, () =>
+      simulatedFilterReason(record.directives.filterCategory),
+    );
+    if (filtered === asked) {
       throw new ModelError(
         "policy",
         "local model: the video was filtered for content policy (simulated)",
         {
-          raiMediaFilteredCount: 1,
-          raiMediaFilteredReasons: [
-            "Simulated by the [[policy]] test directive: the generated video violated the usage guidelines. Support codes: 00000000",
-          ],
-          supportCodes: ["00000000"],
+          raiMediaFilteredCount: filtered,
+          raiMediaFilteredReasons: reasons,
+          supportCodes: supportCodesIn(reasons),
           simulated: true,
         },
       );
     }
-    const file = this.videoPath(id);
-    if (!(await exists(file))) await this.renderOnce(id, record, file);
-    return { done: true, video: { uri: file, contentType: "video/mp4" } };
+    const files = Array.from({ length: asked - filtered }, (_, index) => this.videoPath(id, index));
+    await this.renderOnce(id, record, files);
+    const seed = record.request.seed;
+    const videos = files.map((file, index) => ({
+      uri: file,
+      contentType: "video/mp4",
+      ...(seed !== undefined ? { seed: (seed + index) % 2 ** 32 } : {}),
+    }));
+    return {
+      done: true,
+      video: videos[0],
+      videos,
+      ...(filtered ? { filtered: { count: filtered, reasons } } : {}),
+    };
   }
 
   async openVideo(video: VideoLocation): Promise<Readable> {
@@ -148,31 +175,35 @@ export class LocalVideoModel implements VideoModel {
     await rm(this.ownFile(video.uri), { force: true });
   }
 
-  private renderOnce(id: string, record: OperationRecord, file: string): Promise<void> {
+  /** Renders the operation's missing files, one after another (2 cores: never in parallel). */
+  private renderOnce(id: string, record: OperationRecord, files: string[]): Promise<void> {
     let job = this.rendering.get(id);
     if (!job) {
       job = (async () => {
         await mkdir(this.dir("videos"), { recursive: true });
-        try {
-          await renderVideo(
-            {
-              text: record.text || " ",
-              aspectRatio: record.request.aspectRatio,
-              durationSeconds: record.request.duration,
-              audio: record.request.generateAudio,
-              seed: record.request.seed,
-            },
-            file,
-            this.options,
-          );
-        } catch (error) {
-          throw new ModelError(
-            "transient",
-            `local model: render failed: ${(error as Error).message}`,
-            {
-              operationName: record.name,
-            },
-          );
+        for (const [index, file] of files.entries()) {
+          if (await exists(file)) continue;
+          const seed = record.request.seed;
+          try {
+            await renderVideo(
+              {
+                text: record.text || " ",
+                aspectRatio: record.request.aspectRatio,
+                durationSeconds: record.request.duration,
+                audio: record.request.generateAudio,
+                // Each sample looks different, as Veo's do (the first as a single video would).
+                seed: seed === undefined ? index || undefined : (seed + index) % 2 ** 32,
+              },
+              file,
+              this.options,
+            );
+          } catch (error) {
+            throw new ModelError(
+              "transient",
+              `local model: render failed: ${(error as Error).message}`,
+              { operationName: record.name },
+            );
+          }
         }
       })().finally(() => this.rendering.delete(id));
       this.rendering.set(id, job);
@@ -223,8 +254,8 @@ export class LocalVideoModel implements VideoModel {
     return path.join(this.dir("operations"), `${id}.json`);
   }
 
-  private videoPath(id: string): string {
-    return path.join(this.dir("videos"), `${id}.mp4`);
+  private videoPath(id: string, index = 0): string {
+    return path.join(this.dir("videos"), `${id}${index === 0 ? "" : `-${index}`}.mp4`);
   }
 }
 

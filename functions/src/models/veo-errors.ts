@@ -3,6 +3,7 @@
  * are readable in one place: retry what can succeed later, refund what never will.
  */
 import { ModelError } from "../domain/failure";
+import { supportCodesIn } from "../domain/filter-reasons";
 
 /** google.rpc.Code values that can succeed when tried again. */
 const RETRYABLE_RPC_CODES = new Set([
@@ -25,14 +26,7 @@ export interface GoogleApiError {
   details?: unknown[];
 }
 
-export function supportCodesIn(texts: readonly string[]): string[] {
-  const codes = new Set<string>();
-  for (const text of texts) {
-    const match = /support codes?:\s*([\d,\s]+)/i.exec(text);
-    for (const code of match?.[1].split(/[,\s]+/) ?? []) if (code) codes.add(code);
-  }
-  return [...codes];
-}
+export { supportCodesIn };
 
 function policyError(message: string, details: Record<string, unknown>): ModelError {
   return new ModelError("policy", message, { ...details, supportCodes: supportCodesIn([message]) });

@@ -108,7 +108,7 @@ export class VeoVideoModel implements VideoModel {
       durationSeconds: request.duration,
       resolution: request.resolution,
       generateAudio: request.generateAudio,
-      sampleCount: 1,
+      sampleCount: request.sampleCount ?? 1,
       storageUri: `${this.storagePrefix}/${request.creationId}/`,
     };
     if (request.negativePrompt) parameters.negativePrompt = request.negativePrompt;
@@ -159,15 +159,22 @@ export class VeoVideoModel implements VideoModel {
     if (op.error) throw classifyOperationError(op.error, operationName);
 
     const videos = op.response?.videos ?? [];
-    const video = videos.find((v) => v.gcsUri);
-    if (video?.gcsUri)
-      return {
-        done: true,
-        video: { uri: video.gcsUri, contentType: video.mimeType ?? "video/mp4" },
-      };
-
+    const stored = videos.filter((v) => v.gcsUri);
     const filtered = op.response?.raiMediaFilteredCount ?? 0;
     const reasons = op.response?.raiMediaFilteredReasons ?? [];
+    if (stored.length) {
+      const delivered = stored.map((v) => ({
+        uri: v.gcsUri!,
+        contentType: v.mimeType ?? "video/mp4",
+      }));
+      // Some samples passed: deliver them; the worker refunds the filtered ones.
+      return {
+        done: true,
+        video: delivered[0],
+        videos: delivered,
+        ...(filtered > 0 ? { filtered: { count: filtered, reasons } } : {}),
+      };
+    }
     if (filtered > 0) {
       throw new ModelError(
         "policy",

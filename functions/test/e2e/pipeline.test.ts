@@ -1,6 +1,7 @@
 // The generation pipeline through the real emulators: callable protocol with Auth-emulator
 // ID tokens, real Cloud Tasks emulator dispatch and retries, the local model, the S3 server.
 import { expect } from "chai";
+import type { MediaUrlResult, PublishCreationResult } from "../../src/contract";
 import { getFunctions } from "firebase-admin/functions";
 import { callFunction, type CallableError } from "../../../test-harness/callable";
 import { createUser } from "../../../test-harness/emulators";
@@ -64,16 +65,84 @@ describe("e2e: generateVideo → Cloud Tasks → worker → R2", function () {
     expect(await balanceOf(user.uid)).to.equal(95);
   });
 
+  it("three lite videos, one filtered: two delivered, the third refunded once; publish and delete take all", async () => {
+    const user = await signedUpUser();
+    // lite, 4 s, 720p: 0.625 tokens/s → 3 tokens a video, 9 for three.
+    const { creationId, cost } = await submit(user, {
+      prompt: "three paper kites [[filtered:1]]",
+      model: "lite",
+      duration: 4,
+      sampleCount: 3,
+    });
+    expect(cost).to.equal(9);
+    const done = await endState(creationId);
+    expect(done.data()).to.deep.include({
+      status: "draft",
+      model: "lite",
+      veoModel: "veo-3.1-lite-generate-001",
+      refunded: false,
+      refundedTokens: 3,
+      undelivered: [
+        {
+          index: 2,
+          reason: "filtered",
+          category: "unknown",
+          message: "The video was blocked by the content policy.",
+        },
+      ],
+    });
+    const media = done.get("media") as Array<{ path: string; url: string }>;
+    expect(media).to.have.length(2);
+    for (const video of media) {
+      expect(probeMp4(await storedObject(video.path)).codec).to.equal("avc1");
+      expect((await fetch(video.url)).status, "each video's presigned link works").to.equal(200);
+    }
+    expect((await ledgerOf(user.uid)).filter((e) => e.type === "refund")).to.deep.equal([
+      { id: `${creationId}_refund_2`, type: "refund", amount: 3 },
+    ]);
+    expect(await balanceOf(user.uid)).to.equal(94);
+    const links = await callFunction<MediaUrlResult>("getMediaUrl", { creationId }, user.idToken);
+    expect(links.result.media).to.have.length(2);
+    const { result: published } = await callFunction<PublishCreationResult>(
+      "publishCreation",
+      { creationId },
+      user.idToken,
+    );
+    expect((await fetch(published.mediaUrl)).status).to.equal(200);
+    const publicMedia = (await db().doc(`creations/${creationId}`).get()).get("media") as Array<{
+      url: string;
+    }>;
+    for (const video of publicMedia) expect((await fetch(video.url)).status).to.equal(200);
+    await callFunction("deleteCreation", { creationId }, user.idToken);
+    for (const video of publicMedia) expect((await fetch(video.url)).status).to.equal(404);
+  });
+
   it("[[policy]] ends failed and refunded once, balance restored", async () => {
     const user = await signedUpUser();
     const { creationId } = await submit(user, { prompt: "something forbidden [[policy]]" });
     const done = await endState(creationId);
-    expect(done.data()).to.include({ status: "failed", refunded: true, errorKind: "policy" });
+    expect(done.data()).to.include({
+      status: "failed",
+      refunded: true,
+      errorKind: "policy",
+      filterCategory: "unknown",
+    });
     expect(done.get("error")).to.match(/content policy/i);
     expect(await balanceOf(user.uid)).to.equal(100);
     expect((await ledgerOf(user.uid)).filter((e) => e.type === "refund")).to.deep.equal([
       { id: `${creationId}_refund`, type: "refund", amount: 10 },
     ]);
+  });
+
+  it("[[policy:minors]] says why in plain words, never with the support code", async () => {
+    const user = await signedUpUser();
+    const { creationId } = await submit(user, { prompt: "a school trip [[policy:minors]]" });
+    const done = await endState(creationId);
+    expect(done.data()).to.include({ status: "failed", refunded: true, filterCategory: "minors" });
+    expect(done.get("error")).to.equal(
+      "Videos showing children can't be generated. Your tokens were refunded; try rewording the prompt.",
+    );
+    expect(done.get("errorDetails.supportCodes")).to.deep.equal(["17301594"]); // Child, for operators
   });
 
   it("[[transient:2]] is retried by Cloud Tasks and ends as a draft with retryCount 2, lastError cleared", async () => {

@@ -6,7 +6,8 @@
 import type * as creationStore from "../../src/adapters/creation-store";
 import { decideAdmission } from "../../src/domain/admission";
 import { canDelete, isEnd, transition } from "../../src/domain/creation-state";
-import type { Creation } from "../../src/domain/creation";
+import { pricePerVideoOf, type Creation } from "../../src/domain/creation";
+import { videoRefundEntry, type LedgerEntry } from "../../src/domain/ledger";
 import { decideMediaOp, MEDIA_OP_LEASE_MS } from "../../src/domain/media-op";
 import { decideRefund } from "../../src/domain/refund";
 import { welcomeVerdict } from "../../src/domain/welcome-policy";
@@ -94,11 +95,15 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
     return Promise.resolve();
   };
 
-  completePublish: Store["completePublish"] = (id, owner, mediaUrl) => {
+  completePublish: Store["completePublish"] = (id, owner, mediaUrl, _name, media = []) => {
     const creation = this.creations.get(id);
     if (creation?.status !== "draft" || creation.mediaOp?.owner !== owner)
       return Promise.resolve(false);
-    Object.assign(creation, transition(creation.status, "published"), { mediaUrl, mediaOp: null });
+    Object.assign(creation, transition(creation.status, "published"), {
+      mediaUrl,
+      mediaOp: null,
+      ...(media.length ? { media } : {}),
+    });
     return Promise.resolve(true);
   };
 
@@ -143,15 +148,38 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
   updateIfOwner: Store["updateIfOwner"] = (id, owner, fields) =>
     Promise.resolve(this.updateLeased(id, owner, fields));
 
-  finishCreation: Store["finishCreation"] = (id, owner, fields) =>
-    Promise.resolve(
-      this.updateLeased(
-        id,
-        owner,
-        { ...fields, progress: 1, leaseOwner: null, leaseExpiresAtMs: null, error: null },
-        "draft",
-      ),
+  /** Ledger entries by id: like Firestore's create(), a second entry with an id is refused. */
+  readonly ledger = new Map<string, LedgerEntry>();
+
+  finishCreation: Store["finishCreation"] = (id, owner, delivery) => {
+    const creation = this.creations.get(id);
+    const perVideo = creation ? pricePerVideoOf(creation) : 0;
+    const refunds = delivery.undelivered.map((video) =>
+      videoRefundEntry({ id, userId: creation?.userId ?? "" }, video.index, perVideo, video.reason),
     );
+    if (refunds.some((entry) => this.ledger.has(entry.id))) throw new Error("ALREADY_EXISTS");
+    const finished = this.updateLeased(
+      id,
+      owner,
+      {
+        ...delivery.fields,
+        media: delivery.media,
+        undelivered: delivery.undelivered,
+        refundedTokens: perVideo * refunds.length,
+        progress: 1,
+        leaseOwner: null,
+        leaseExpiresAtMs: null,
+        error: null,
+      },
+      "draft",
+    );
+    if (finished && creation) {
+      for (const entry of refunds) this.ledger.set(entry.id, entry);
+      const balance = this.balances.get(creation.userId) ?? 0;
+      this.balances.set(creation.userId, balance + perVideo * refunds.length);
+    }
+    return Promise.resolve(finished);
+  };
 
   private updateLeased(
     id: string,

@@ -100,6 +100,22 @@ describe("LocalVideoModel (integration: real ffmpeg)", function () {
     expect(info.durationSeconds).to.be.closeTo(4, 0.15);
   });
 
+  it("renders sampleCount different videos, and [[filtered:N]] withholds N of them", async () => {
+    const { operationName } = await model.start(
+      request({ prompt: "three lanterns [[filtered:1]]", sampleCount: 3, seed: 7 }),
+      0,
+    );
+    const { status } = await pollUntilDone(model, operationName);
+    if (!status.done) throw new Error("unreachable");
+    const videos = status.videos ?? [];
+    expect(videos.map((v) => v.seed)).to.deep.equal([7, 8]);
+    expect(status.filtered?.count).to.equal(1);
+    expect(status.filtered?.reasons[0]).to.match(/Support codes: \d{8}/);
+    const [a, b] = videos.map((v) => readFileSync(v.uri));
+    expect(probeMp4(videos[1].uri).codec).to.equal("avc1");
+    expect(a.equals(b), "each sample is its own video").to.equal(false);
+  });
+
   it("streams the video through openVideo and deletes it with discardVideo", async () => {
     const { operationName } = await model.start(request(), 0);
     const { status } = await pollUntilDone(model, operationName);

@@ -143,6 +143,31 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     expect(error.details.operationName).to.equal(operationName);
   });
 
+  it("asks for sampleCount videos on the tier's model and delivers those not filtered", async () => {
+    fake.script({ pollsUntilDone: 1 });
+    const model = await adapter();
+    const { operationName } = await model.start(
+      request({
+        prompt: "three kites fake:filtered-samples=1",
+        sampleCount: 3,
+        modelId: "veo-3.1-lite-generate-001",
+      }),
+      0,
+    );
+    expect(operationName).to.include("/models/veo-3.1-lite-generate-001/operations/");
+    const parameters = (fake.stats.lastStartBody as { parameters: { sampleCount: number } })
+      .parameters;
+    expect(parameters.sampleCount).to.equal(3);
+    const status = await model.poll(operationName, 0);
+    if (!status.done) throw new Error("expected a finished operation");
+    expect((status.videos ?? []).map((v) => v.uri.split("/").pop())).to.deep.equal([
+      "sample_0.mp4",
+      "sample_1.mp4",
+    ]);
+    expect(status.filtered?.count).to.equal(1);
+    expect(status.filtered?.reasons[0]).to.match(/Support codes: 58061214/);
+  });
+
   it("classifies HTTP 429 and 500 from predictLongRunning as transient, 400 as invalid", async () => {
     fake.script({ startErrors: [429, 500, 503, 400] });
     const model = await adapter();

@@ -112,6 +112,70 @@ describe("worker steps (in process, local model, S3 server)", () => {
     expect(await balanceOf(uid)).to.equal(95); // a 4 s video costs 5
   });
 
+  it("several videos, some filtered: delivers those that passed and refunds each other one once", async () => {
+    // 3 videos of the fast tier at 4 s (5 tokens each) = 15; [[filtered:1]] filters one.
+    const { uid, creationId, ref } = await submitted("three boats [[filtered:1:violence]]", {
+      duration: 4,
+      sampleCount: 3,
+    });
+    expect(await balanceOf(uid)).to.equal(85);
+    const [first] = tasks.take();
+    const model = local();
+    const deps: WorkerDeps = { model, media, settings };
+    // A duplicate delivery alongside the first, then everything the queue holds.
+    await Promise.allSettled([
+      processCreation(taskRequest(first.data), deps),
+      processCreation(taskRequest(first.data), deps),
+    ]);
+    await drain(tasks, deps);
+    await processCreation(taskRequest(first.data, 1), deps); // a late retry: stale, does nothing
+    const creation = (await ref.get()).data()!;
+    const paths = [`videos/${uid}/${creationId}.mp4`, `videos/${uid}/${creationId}-1.mp4`];
+    expect(creation).to.deep.include({
+      status: "draft",
+      sampleCount: 3,
+      pricePerVideo: 5,
+      refunded: false,
+      refundedTokens: 5,
+      undelivered: [
+        {
+          index: 2,
+          reason: "filtered",
+          category: "violence",
+          message: "Violent or dangerous content can't be generated.",
+        },
+      ],
+      mediaPath: paths[0],
+    });
+    expect((creation.media as Array<{ path: string }>).map((m) => m.path)).to.deep.equal(paths);
+    for (const path of paths) expect(probeMp4(await objectBytes(path)).codec).to.equal("avc1");
+    expect(model.starts).to.equal(1);
+    const refunds = (await ledgerOf(uid)).filter((e) => e.type === "refund");
+    expect(refunds.map((e) => [e.id, e.amount])).to.deep.equal([[`${creationId}_refund_2`, 5]]);
+    expect(await balanceOf(uid)).to.equal(90);
+  });
+
+  it("several videos all filtered: the job fails and every video is refunded under its own entry", async () => {
+    const { uid, creationId, ref } = await submitted("two boats [[filtered:2]]", {
+      duration: 4,
+      sampleCount: 2,
+    });
+    await drain(tasks, { model: local(), media, settings });
+    expect((await ref.get()).data()).to.include({
+      status: "failed",
+      refunded: true,
+      filterCategory: "unknown",
+      error:
+        "The video was blocked by the content policy. Your tokens were refunded; try rewording the prompt.",
+    });
+    const refunds = (await ledgerOf(uid)).filter((e) => e.type === "refund");
+    expect(refunds.map((e) => [e.id, e.amount]).sort()).to.deep.equal([
+      [`${creationId}_refund`, 5],
+      [`${creationId}_refund_1`, 5],
+    ]);
+    expect(await balanceOf(uid)).to.equal(100);
+  });
+
   it("the same task delivered twice at once makes one video, one debit and no refund", async () => {
     const { uid, ref } = await submitted("two deliveries");
     const [first] = tasks.take();

@@ -40,6 +40,10 @@ const BAD_INPUTS: Array<[string, unknown, string]> = [
   ["model tier in capitals", { ...valid, model: "Fast" }, "model"],
   ["model as number", { ...valid, model: 3 }, "model"],
   ["unknown field", { ...valid, quality: "high" }, "quality"],
+  ["sampleCount 0", { ...valid, sampleCount: 0 }, "sampleCount"],
+  ["sampleCount 5", { ...valid, sampleCount: 5 }, "sampleCount"],
+  ["fractional sampleCount", { ...valid, sampleCount: 1.5 }, "sampleCount"],
+  ["sampleCount as string", { ...valid, sampleCount: "2" }, "sampleCount"],
   ["prototype key", JSON.parse('{"prompt":"a","__proto__":{"admin":true}}'), "__proto__"],
   ["array body", ["a"], "(root)"],
   ["string body", "a lighthouse", "(root)"],
@@ -55,6 +59,7 @@ describe("generateVideo input contract", () => {
       resolution: "720p",
       generateAudio: false,
       model: "fast",
+      sampleCount: 1,
     });
   });
 
@@ -69,6 +74,7 @@ describe("generateVideo input contract", () => {
       seed: 4294967295,
       requestId: "Abc_123-xyz",
       model: "lite",
+      sampleCount: 4,
     };
     expect(generateVideoInput.parse(input)).to.deep.equal(input);
     for (const model of MODEL_CHOICES) {

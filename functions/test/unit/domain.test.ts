@@ -7,8 +7,16 @@ import {
   type AdmissionFacts,
 } from "../../src/domain/admission";
 import { canCancel, canTransition, isActive, Progress } from "../../src/domain/creation-state";
-import { newCreation, type Creation } from "../../src/domain/creation";
-import { debitEntry, refundEntry } from "../../src/domain/ledger";
+import {
+  fingerprintFields,
+  mediaPathOf,
+  newCreation,
+  pricePerVideoOf,
+  videosAskedOf,
+  type Creation,
+} from "../../src/domain/creation";
+import { debitEntry, refundEntries, videoRefundEntry } from "../../src/domain/ledger";
+import { undeliveredVideos } from "../../src/domain/refund";
 import { MODEL_CHOICES, RESOLUTIONS } from "../../src/contract";
 import { pricePerVideo, priceOf, rateOf, TOKENS_PER_SECOND } from "../../src/domain/pricing";
 import { decideClaim, isFinalAttempt } from "../../src/domain/worker-step";
@@ -188,10 +196,69 @@ describe("ledger entries", () => {
       amount: -10,
     });
     expect((debitEntry(c).details.prompt as string).length).to.equal(100);
-    expect(refundEntry(c, "policy")).to.deep.include({
+    expect(refundEntries(c, "policy")).to.have.length(1);
+    expect(refundEntries(c, "policy")[0]).to.deep.include({
       id: "c1_refund",
       type: "refund",
       amount: 10,
+    });
+  });
+
+  it("refund a several-video creation video by video, each under its own id", () => {
+    const c = { id: "c2", userId: "u1", cost: 30, sampleCount: 3 };
+    const entries = refundEntries(c, "stuck");
+    expect(entries.map((e) => [e.id, e.amount, e.details.videoIndex])).to.deep.equal([
+      ["c2_refund", 10, 0],
+      ["c2_refund_1", 10, 1],
+      ["c2_refund_2", 10, 2],
+    ]);
+    // A partial refund writes the very entries a full one would for those videos.
+    expect(videoRefundEntry(c, 2, 10, "filtered")).to.deep.include({
+      id: "c2_refund_2",
+      amount: 10,
+    });
+  });
+});
+
+describe("undelivered videos", () => {
+  it("are the indices after the delivered ones: filtered first (with why), then missing", () => {
+    expect(undeliveredVideos(4, 1, ["violence", "unknown"])).to.deep.equal([
+      {
+        index: 1,
+        reason: "filtered",
+        category: "violence",
+        message: "Violent or dangerous content can't be generated.",
+      },
+      {
+        index: 2,
+        reason: "filtered",
+        category: "unknown",
+        message: "The video was blocked by the content policy.",
+      },
+      { index: 3, reason: "missing" },
+    ]);
+    expect(undeliveredVideos(2, 2, [])).to.deep.equal([]);
+    expect(undeliveredVideos(1, 3, [])).to.deep.equal([]);
+  });
+
+  it("sampleCount multiplies the price; the creation records the price of one video", () => {
+    const input = requestOf({ model: "standard", sampleCount: 3, duration: 4 });
+    expect(priceOf(input)).to.equal(30);
+    const created = newCreation("u1", input, priceOf(input), "h");
+    expect(created).to.include({ sampleCount: 3, pricePerVideo: 10, cost: 30 });
+    expect(pricePerVideoOf(created)).to.equal(10);
+    expect(pricePerVideoOf({ cost: 7 })).to.equal(7);
+    expect(videosAskedOf({})).to.equal(1);
+    expect(mediaPathOf("u1", "c1", 0)).to.equal("videos/u1/c1.mp4");
+    expect(mediaPathOf("u1", "c1", 2)).to.equal("videos/u1/c1-2.mp4");
+  });
+
+  it("a replay of a request sent before model and sampleCount existed still matches", () => {
+    const before = { prompt: "p", aspectRatio: "9:16", duration: 8, resolution: "720p" };
+    expect(fingerprintFields(requestOf())).to.deep.equal({ ...before, generateAudio: false });
+    expect(fingerprintFields(requestOf({ model: "lite", sampleCount: 2 }))).to.include({
+      model: "lite",
+      sampleCount: 2,
     });
   });
 });

@@ -10,6 +10,7 @@ describe("test directives (local model)", () => {
       transientAttempts: 0,
       permanent: false,
       deadOperations: 0,
+      filteredVideos: 0,
     });
     expect(hasTestDirectives("A red fox at dawn")).to.equal(false);
   });
@@ -20,12 +21,22 @@ describe("test directives (local model)", () => {
     expect(parsed.text).to.equal("a forbidden scene");
   });
 
-  it("parses [[transient:N]], [[permanent]], [[slow:MS]] and [[dead:N]]", () => {
+  it("parses [[transient:N]], [[permanent]], [[slow:MS]], [[dead:N]] and [[filtered:N]]", () => {
     expect(parseTestDirectives("x [[dead:2]]").directives.deadOperations).to.equal(2);
     expect(parseTestDirectives("x [[transient:2]]").directives.transientAttempts).to.equal(2);
     expect(parseTestDirectives("x [[permanent]]").directives.permanent).to.equal(true);
     expect(parseTestDirectives("x [[slow:60000]]").directives.slowMs).to.equal(60000);
     expect(parseTestDirectives("x").directives.slowMs).to.equal(undefined);
+    expect(parseTestDirectives("x [[filtered:2]]").directives.filteredVideos).to.equal(2);
+    expect(parseTestDirectives("x [[filtered:2]]").text).to.equal("x");
+    const named = parseTestDirectives("x [[policy:violence]]").directives;
+    expect([named.policy, named.filterCategory]).to.deep.equal([true, "violence"]);
+    const partial = parseTestDirectives("x [[filtered:1:minors]]").directives;
+    expect([partial.filteredVideos, partial.filterCategory, partial.policy]).to.deep.equal([
+      1,
+      "minors",
+      false,
+    ]);
   });
 
   it("combines several directives anywhere in the prompt, case and spaces tolerated", () => {
@@ -38,6 +49,7 @@ describe("test directives (local model)", () => {
       permanent: false,
       slowMs: 500,
       deadOperations: 0,
+      filteredVideos: 0,
     });
     expect(parsed.text).to.equal("a cat on a mat");
   });

@@ -109,6 +109,16 @@ function setup(model: VideoModel) {
 
 const started = () => Promise.resolve({ operationName: "ops/1" });
 
+/** c1 asks for several 4 s videos at `cost` in all, and its operation is running. */
+function renderingSamples(store: MemoryStore, sampleCount: number, cost: number): void {
+  store.put("c1", {
+    ...newCreation("u1", requestOf({ duration: 4, sampleCount }), cost, "h"),
+    status: "processing",
+    operationName: "ops/1",
+    workerStep: 1,
+  });
+}
+
 describe("worker task handler (wrapped, fakes injected)", () => {
   it("acknowledges a malformed payload without touching anything (a retry could never succeed)", async () => {
     const model = new ScriptedModel(started);
@@ -151,6 +161,64 @@ describe("worker task handler (wrapped, fakes injected)", () => {
       progress: 1,
       mediaUrl: "https://signed/videos/u1/c1.mp4",
     });
+  });
+
+  it("delivers the videos that passed and refunds each filtered one once, whatever is redelivered", async () => {
+    const videos = [0, 1].map((i) => ({ uri: `local://v${i}`, contentType: "video/mp4", seed: i }));
+    const model = new ScriptedModel(started, () =>
+      Promise.resolve({
+        done: true,
+        video: videos[0],
+        videos,
+        filtered: { count: 1, reasons: ["Support codes: 58061214"] },
+      }),
+    );
+    const w = setup(model);
+    renderingSamples(w.store, 3, 15); // 3 videos asked at 5 tokens each
+    await w.deliver({ creationId: "c1", step: 1 });
+    await w.deliver({ creationId: "c1", step: 1 }); // a duplicate delivery of the same task
+    await w.deliver({ creationId: "c1", step: 1 }, 1); // and its retry
+    expect(w.uploads).to.deep.equal(["videos/u1/c1.mp4", "videos/u1/c1-1.mp4"]);
+    expect(w.creation()).to.deep.include({
+      status: "draft",
+      refunded: false,
+      refundedTokens: 5,
+      undelivered: [
+        {
+          index: 2,
+          reason: "filtered",
+          category: "minors",
+          message: "Videos showing children can't be generated.",
+        },
+      ],
+      media: [
+        { index: 0, path: "videos/u1/c1.mp4", url: "https://signed/videos/u1/c1.mp4", seed: 0 },
+        { index: 1, path: "videos/u1/c1-1.mp4", url: "https://signed/videos/u1/c1-1.mp4", seed: 1 },
+      ],
+    });
+    expect([...w.store.ledger.keys()]).to.deep.equal(["c1_refund_2"]);
+    expect(w.store.balances.get("u1")).to.equal(5);
+  });
+
+  it("after a crash between the uploads and the finish, the retry finishes and refunds once", async () => {
+    const model = new ScriptedModel(started, () =>
+      Promise.resolve({ done: true, video: { uri: "local://v0", contentType: "video/mp4" } }),
+    );
+    const w = setup(model);
+    renderingSamples(w.store, 2, 10);
+    const finish = w.store.finishCreation;
+    w.store.finishCreation = () => Promise.reject(new Error("process killed"));
+    expect(await thrownBy(w.deliver({ creationId: "c1", step: 1 }))).to.be.instanceOf(Error);
+    w.store.finishCreation = finish;
+    // The crashed holder's lease has lapsed by the time Cloud Tasks retries.
+    w.store.put("c1", { ...w.creation(), leaseOwner: null, leaseExpiresAtMs: null });
+    await w.deliver({ creationId: "c1", step: 1 }, 1);
+    expect(w.creation()).to.deep.include({
+      status: "draft",
+      undelivered: [{ index: 1, reason: "missing" }],
+    });
+    expect([...w.store.ledger.keys()]).to.deep.equal(["c1_refund_1"]);
+    expect(w.store.balances.get("u1")).to.equal(5);
   });
 
   it("skips a stale delivery of an older step", async () => {
