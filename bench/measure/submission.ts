@@ -75,7 +75,7 @@ export async function measureSubmission(
   // One warm-up round per level (the emulator spawns a worker process per concurrent call).
   const needed = levels.reduce((n, c) => n + gensPerRound(c) * (runs + 1), 0);
   log(`submission: signing up ${needed} users`);
-  const { generate: gen, health } = callers(await signedUpUsers(needed));
+  const { generate: gen, health } = callers(await signedUpUsers(needed, log));
 
   await setQueueLimits("startGeneration", { ...startQueue, maxConcurrentDispatches: 0 });
   const samples = new Map<number, { gen: LoadResult[]; health: LoadResult[] }>();
