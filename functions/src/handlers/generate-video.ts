@@ -135,13 +135,19 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     // The backlog count and the transaction's reads go out together: one round trip, not two.
     const backlog = admitToQueue(deps);
     backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
+    const storeStarted = Date.now();
     const outcome = await deps.store.submitCreation(creationId, creation, {
       ...deps.limits(request),
       backlog,
     });
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
+    const enqueueStarted = Date.now();
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
+    const phases = {
+      storeMs: enqueueStarted - storeStarted,
+      enqueueMs: Date.now() - enqueueStarted,
+    };
     return {
       response: {
         creationId,
@@ -149,7 +155,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
         cost: outcome.cost,
         balance: outcome.balance,
       },
-      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
+      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome, ...phases },
     };
   });
 }
