@@ -10,6 +10,7 @@ import {
   generateVideoInput,
   isInsufficientTokens,
   isInvalidArgument,
+  previewCost,
   validate,
   waitForEnd,
   type CreationSnapshot,
@@ -82,6 +83,11 @@ async function main(): Promise<number> {
   );
   say(`✔ welcome grant claimed: balance ${before} tokens`);
 
+  const { model, duration, resolution, generateAudio } = generateVideoInput.parse(args.input);
+  const price = previewCost(args.input);
+  say(
+    `▶ model ${model}: ${price?.tokensPerSecond} tokens/s at ${resolution}${generateAudio ? " with audio" : ""} → ${price?.cost} tokens for ${duration} s`,
+  );
   say(`▶ generateVideo ${JSON.stringify(args.input)}`);
   const queued = await generateVideo(functions, args.input).catch((err: unknown) => {
     if (isInvalidArgument(err))

@@ -18,12 +18,11 @@ import {
   admissionFinishBudgetSeconds,
   maxActiveCreations,
   sweepHardLimitSeconds,
-  veoModelId,
   veoStartsPerMinute,
 } from "../config/params";
 import { VEO_RENDER_SECONDS } from "../config/production";
 import { scaledMs, timeScale } from "../config/time-scale";
-import { readinessProblems } from "../config/runtime";
+import { configuredModelIds, readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
@@ -121,17 +120,26 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     logs.notConfigured("generateVideo", problems);
     throw refuse(ErrorReason.serviceNotConfigured);
   }
-  const model = capabilitiesOf(veoModelId.value());
+  // The tier's model, checked before any charge (readiness made sure every tier's id is known).
+  const veoModel = configuredModelIds()[input.model];
+  const model = capabilitiesOf(veoModel);
   const unsupported = model ? unsupportedFields(model, input) : [];
   if (unsupported.length) {
-    throw new HttpsError("invalid-argument", `${veoModelId.value()} cannot make this video.`, {
+    throw new HttpsError("invalid-argument", `The ${input.model} model cannot make this video.`, {
       fields: unsupported,
+      model: input.model,
     });
   }
   return guarded("generateVideo", async () => {
     const cost = priceOf(input);
     const creationId = deps.store.mintCreationId(userId, input.requestId);
-    const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
+    const creation = newCreation(
+      userId,
+      input,
+      cost,
+      requestHashOf(fingerprintFields(input)),
+      veoModel,
+    );
     // The backlog count and the transaction's reads go out together: one round trip, not two.
     const backlog = admitToQueue(deps);
     backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
