@@ -59,13 +59,13 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
 export interface SubmitDeps {
   store: Pick<
     typeof creationStore,
-    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending" | "getCreation"
+    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending"
   >;
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
   limits: (request: CallableRequest<unknown>) => SubmitLimits;
 }
-export type SubmitLimits = Parameters<typeof creationStore.submitCreation>[2];
+export type SubmitLimits = Omit<creationStore.SubmitLimits, "backlog">;
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
@@ -140,22 +140,22 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
       requestHashOf(fingerprintFields(input)),
       veoModel,
     );
-    // A replay of an accepted request is answered whatever the queue looks like now.
-    const replay = input.requestId ? (await deps.store.getCreation(creationId)) !== null : false;
-    const backlog = await admitToQueue(replay, deps);
-    if (backlog?.outcome === "reject") {
-      const { retryAfterSeconds, pending, capacity } = backlog;
-      throw refuse(ErrorReason.queueFull, { retryAfterSeconds, pending, capacity });
-    }
-    if (backlog) {
-      creation.queuePosition = backlog.queuePosition;
-      creation.estimatedReadyAt = new Date(backlog.estimatedReadyMs);
-    }
-
-    const outcome = await deps.store.submitCreation(creationId, creation, deps.limits(request));
+    // The backlog count and the transaction's reads go out together: one round trip, not two.
+    const backlog = admitToQueue(deps);
+    backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
+    const storeStarted = Date.now();
+    const outcome = await deps.store.submitCreation(creationId, creation, {
+      ...deps.limits(request),
+      backlog,
+    });
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
+    const enqueueStarted = Date.now();
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
+    const phases = {
+      storeMs: enqueueStarted - storeStarted,
+      enqueueMs: Date.now() - enqueueStarted,
+    };
     return {
       response: {
         creationId,
@@ -163,7 +163,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
         cost: outcome.cost,
         balance: outcome.balance,
       },
-      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
+      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome, ...phases },
     };
   });
 }
@@ -172,11 +172,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
  * The backlog check before any charge (domain/backlog.ts): one count() of the pending jobs.
  * Durations and rate at the current time scale, so the prod-scaled profile behaves the same.
  */
-async function admitToQueue(
-  replay: boolean,
-  deps: SubmitDeps,
-): Promise<BacklogDecision | undefined> {
-  if (replay) return undefined;
+async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
   const scale = timeScale();
   return decideBacklog(
     await deps.store.countPending(),
