@@ -132,6 +132,12 @@ async function reportOutcome(end: CreationSnapshot, prompt: string): Promise<num
     say(
       `✔ saved ${path.relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB, ${end.modelUsed ?? "?"}${took})`,
     );
+    const first = end.media?.[0];
+    if (first?.posterPath) say(`  poster ${first.posterPath} (R2; private while draft)`);
+    if (first?.spritePath && first.sprite)
+      say(
+        `  spritesheet ${first.spritePath} (${first.sprite.columns}×${first.sprite.rows} frames, one every ${first.sprite.intervalSeconds} s)`,
+      );
     for (const extra of (end.media ?? []).slice(1)) {
       if (!extra.url) continue;
       const saved = await downloadVideo(extra.url, OUT_DIR, `${end.id}-${extra.index}`);

@@ -6,6 +6,8 @@
  */
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { auditLedger, type AuditInput, type Problem } from "../functions/src/domain/audit";
+import { mediaPathsOf } from "../functions/src/domain/creation";
+import type { CreationMedia } from "../functions/src/contract";
 import { firestore } from "../functions/src/adapters/firebase";
 
 const local = !process.env.GOOGLE_CLOUD_PROJECT && !process.env.GCLOUD_PROJECT;
@@ -67,7 +69,11 @@ export async function loadAuditInput(): Promise<AuditInput> {
       mediaPath: (doc.get("mediaPath") as string | null | undefined) ?? null,
       cost: doc.get("cost") as number | undefined,
       sampleCount: doc.get("sampleCount") as number | undefined,
-      mediaPaths: (doc.get("media") as Array<{ path: string }> | undefined)?.map((m) => m.path),
+      // Videos with their posters and spritesheets: every object a delivered creation owns.
+      mediaPaths: mediaPathsOf({
+        media: doc.get("media") as CreationMedia[] | undefined,
+        mediaPath: null,
+      }),
       undelivered: (doc.get("undelivered") as unknown[] | undefined)?.length,
     })),
     objects,

@@ -136,8 +136,12 @@ const runWorkerStep = async (
     import("./handlers/process-creation"),
     import("./config/runtime"),
   ]);
-  const [model, media] = await Promise.all([runtime.videoModel(), runtime.mediaStore()]);
-  await processCreation(request, { model, media, settings: runtime.workerSettings() });
+  const [model, media, previews] = await Promise.all([
+    runtime.videoModel(),
+    runtime.mediaStore(),
+    runtime.previewMaker(),
+  ]);
+  await processCreation(request, { model, media, previews, settings: runtime.workerSettings() });
 };
 
 /** First step of every creation: starts the paid generation, so it keeps to the model's quota. */

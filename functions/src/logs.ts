@@ -72,6 +72,8 @@ export const logs = {
     }),
   permanentFailure: (creationId: string, kind: string, message: string, details: Fields) =>
     warn("generation-failed", { creationId, kind, error: message, details }),
+  previewFailed: (creationId: string, path: string, err: unknown) =>
+    warn("preview-failed", { creationId, path, error: String(err) }),
   cleanupFailed: (creationId: string, what: string, err: unknown) =>
     warn("cleanup-failed", { creationId, what, error: String(err) }),
   sweep: (report: { examined: number; reEnqueued: number; refunded: number }) =>

@@ -107,7 +107,7 @@ export class CreationCard {
     if (url === this.shownUrl) return;
     this.shownUrl = url;
     const refresh = () => getMediaUrl(this.functions, { creationId: c.id }).then((r) => r.mediaUrl);
-    fill(this.media, videoPlayer(url, refresh));
+    fill(this.media, videoPlayer(url, refresh, c.media?.[0]?.posterUrl));
   }
 
   private showActions(c: CreationSnapshot): void {

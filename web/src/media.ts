@@ -9,9 +9,14 @@ export function aspectClass(aspectRatio: string | undefined): string {
  * A muted, looping inline player. `refresh` is asked once for a new link when the current one
  * fails (a draft's signed link expires).
  */
-export function videoPlayer(src: string, refresh?: () => Promise<string>): HTMLVideoElement {
+export function videoPlayer(
+  src: string,
+  refresh?: () => Promise<string>,
+  poster?: string | null,
+): HTMLVideoElement {
   const video = h("video", {
     src,
+    ...(poster ? { poster } : {}),
     controls: true,
     muted: true,
     loop: true,

@@ -326,7 +326,8 @@ export async function completePublish(
       updatedAt: FieldValue.serverTimestamp(),
     });
     tx.set(publicRef(creationId), {
-      ...publicProjection(creationId, creation, mediaUrl, creatorName),
+      // The feed shows the first video and its poster.
+      ...publicProjection(creationId, creation, mediaUrl, creatorName, media[0]?.posterUrl ?? null),
       publishedAt: FieldValue.serverTimestamp(),
     });
     return true;

@@ -3,6 +3,7 @@
  * per instance. Heavy modules load here only when a function first needs them.
  */
 import type { MediaStore } from "../adapters/media-store";
+import type { PreviewMaker } from "../adapters/video-previews";
 import type { ModelChoice } from "../contract";
 import type { VideoModel } from "../domain/video-model";
 import type { WorkerSettings } from "../domain/worker-step";
@@ -33,6 +34,7 @@ import {
 } from "./params";
 
 let media: Promise<MediaStore> | undefined;
+let previews: Promise<PreviewMaker> | undefined;
 let model: Promise<VideoModel> | undefined;
 
 export function mediaStore(): Promise<MediaStore> {
@@ -48,6 +50,15 @@ export function mediaStore(): Promise<MediaStore> {
       }),
   );
   return media;
+}
+
+/** Posters and spritesheets, made with the ffmpeg bundled in the functions' dependencies. */
+export function previewMaker(): Promise<PreviewMaker> {
+  previews ??= Promise.all([
+    import("../adapters/video-previews"),
+    import("../models/local-render"),
+  ]).then(([{ FfmpegPreviews }, { ffmpegBinary }]) => new FfmpegPreviews(ffmpegBinary));
+  return previews;
 }
 
 export function deploymentSettings(): DeploymentSettings {

@@ -80,6 +80,23 @@ export interface CreationMedia {
   url: string | null;
   /** The seed the model reports for this video, when it reports one. */
   seed: number | null;
+  /** R2 key and link of its poster (JPEG of the first good frame); null if it could not be made. */
+  posterPath?: string | null;
+  posterUrl?: string | null;
+  /** R2 key and link of its spritesheet (evenly spaced frames tiled in one JPEG), and its grid. */
+  spritePath?: string | null;
+  spriteUrl?: string | null;
+  sprite?: SpriteGrid | null;
+}
+
+/** How a spritesheet is laid out: `columns` × `rows` tiles, row by row, one every `intervalSeconds`. */
+export interface SpriteGrid {
+  columns: number;
+  rows: number;
+  tileWidth: number;
+  tileHeight: number;
+  /** Tile k (0-based) shows the video at k × intervalSeconds. */
+  intervalSeconds: number;
 }
 
 /** A video asked for that did not arrive. */

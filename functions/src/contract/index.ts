@@ -51,7 +51,13 @@ export function isEndStatus(status: CreationStatus): status is EndStatus {
   return (END_STATUSES as readonly string[]).includes(status);
 }
 
-export type { Creation, CreationMedia, CreationMediaOp, UndeliveredVideo } from "./creation";
+export type {
+  Creation,
+  CreationMedia,
+  CreationMediaOp,
+  SpriteGrid,
+  UndeliveredVideo,
+} from "./creation";
 
 /** Lone surrogates and control characters (other than tab and newlines) are not text. */
 function isCleanText(value: string): boolean {
@@ -136,8 +142,13 @@ export interface MediaUrlResult {
   mediaUrl: string;
   /** ISO 8601; null for published media (the public URL does not expire). */
   expiresAt: string | null;
-  /** A link to every delivered video, by its index in the request. */
-  media: Array<{ index: number; mediaUrl: string }>;
+  /** A link to every delivered video, by its index in the request, with its poster and spritesheet. */
+  media: Array<{
+    index: number;
+    mediaUrl: string;
+    posterUrl: string | null;
+    spriteUrl: string | null;
+  }>;
 }
 
 export const grantTokensInput = z.strictObject({

@@ -2,7 +2,13 @@
  * A new creation, the model request it carries, and where its video goes. The document type
  * itself is part of the contract (contract/creation.ts).
  */
-import { DEFAULT_MODEL, type Creation, type GenerateVideoRequest } from "../contract";
+import {
+  DEFAULT_MODEL,
+  type Creation,
+  type CreationMedia,
+  type GenerateVideoRequest,
+  type MediaUrlResult,
+} from "../contract";
 import { INITIAL_STATUS } from "./creation-state";
 import type { VideoRequest } from "./video-model";
 
@@ -85,10 +91,48 @@ export function mediaPathOf(userId: string, creationId: string, index = 0): stri
   return `videos/${userId}/${creationId}${index === 0 ? "" : `-${index}`}.mp4`;
 }
 
-/** Every R2 key a creation's delivered videos occupy (older documents: `mediaPath`). */
+/** A creation's delivered videos (older documents: the one at `mediaPath`). */
+export function mediaOf(
+  creation: Pick<Creation, "media" | "mediaPath" | "mediaUrl" | "seed">,
+): CreationMedia[] {
+  if (creation.media?.length) return creation.media;
+  return creation.mediaPath
+    ? [{ index: 0, path: creation.mediaPath, url: creation.mediaUrl, seed: creation.seed }]
+    : [];
+}
+
+/** The videos with each key's link (presigned or public) taken from `links`. */
+export function linkedMedia(
+  media: readonly CreationMedia[],
+  links: ReadonlyMap<string, string>,
+): CreationMedia[] {
+  return media.map((m) => ({
+    ...m,
+    url: links.get(m.path) ?? m.url,
+    ...(m.posterPath ? { posterUrl: links.get(m.posterPath) ?? null } : {}),
+    ...(m.spritePath ? { spriteUrl: links.get(m.spritePath) ?? null } : {}),
+  }));
+}
+
+/** What getMediaUrl answers for each video. */
+export function mediaLinks(media: readonly CreationMedia[]): MediaUrlResult["media"] {
+  return media.map((m) => ({
+    index: m.index,
+    mediaUrl: m.url ?? "",
+    posterUrl: m.posterUrl ?? null,
+    spriteUrl: m.spriteUrl ?? null,
+  }));
+}
+
+/**
+ * Every R2 key a creation's delivered videos occupy, posters and spritesheets included (older
+ * documents: `mediaPath`). Publish copies them all, delete removes them all.
+ */
 export function mediaPathsOf(creation: Pick<Creation, "media" | "mediaPath">): string[] {
-  if (creation.media?.length) return creation.media.map((m) => m.path);
-  return creation.mediaPath ? [creation.mediaPath] : [];
+  if (!creation.media?.length) return creation.mediaPath ? [creation.mediaPath] : [];
+  return creation.media.flatMap((m) =>
+    [m.path, m.posterPath, m.spritePath].filter((key): key is string => !!key),
+  );
 }
 
 /** What the parameters of a request are, for the idempotency fingerprint. */

@@ -10,11 +10,12 @@ export function publicProjection(
   creation: Pick<Creation, "prompt" | "aspectRatio" | "duration">,
   mediaUrl: string,
   creatorName: string | null,
+  posterUrl: string | null = null,
 ): Omit<PublicCreation, "publishedAt"> {
   return {
     creationId,
     mediaUrl,
-    posterUrl: null,
+    posterUrl,
     prompt: creation.prompt,
     aspectRatio: creation.aspectRatio,
     duration: creation.duration,

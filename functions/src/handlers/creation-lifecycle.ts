@@ -14,7 +14,7 @@ import {
   type PublishCreationResult,
 } from "../contract";
 import { canCancel } from "../domain/creation-state";
-import { mediaPathsOf, type Creation } from "../domain/creation";
+import { linkedMedia, mediaLinks, mediaOf, mediaPathsOf, type Creation } from "../domain/creation";
 import { userMessageFor } from "../domain/failure";
 import * as creationStore from "../adapters/creation-store";
 import type { MediaOpClaim } from "../adapters/creation-store";
@@ -101,11 +101,13 @@ export async function publishCreation(
       await store.releaseMediaOp(id, owner);
       throw err;
     }
-    const published = (claim.creation.media ?? []).map((m, i) => ({ ...m, url: urls[i] }));
+    const links = new Map(paths.map((path, i) => [path, urls[i]]));
+    const published = linkedMedia(claim.creation.media ?? [], links);
+    const mediaUrl = links.get(claim.creation.mediaPath ?? paths[0]) ?? urls[0];
     const creatorName =
       typeof request.auth?.token.name === "string" ? request.auth.token.name : null;
-    if (await store.completePublish(id, owner, urls[0], creatorName, published))
-      return { creationId: id, status: "published", mediaUrl: urls[0] };
+    if (await store.completePublish(id, owner, mediaUrl, creatorName, published))
+      return { creationId: id, status: "published", mediaUrl };
     await discardCopies();
     throw wrongState("The creation changed while publishing.", "changed");
   });
@@ -179,27 +181,23 @@ export async function getMediaUrl(
   if (!creation || (creation.userId !== uid && creation.status !== "published")) throw notFound();
   return guarded("getMediaUrl", async () => {
     if (creation.status === "published" && creation.mediaUrl) {
-      const media = (creation.media ?? []).map((m) => ({ index: m.index, mediaUrl: m.url ?? "" }));
-      return {
-        mediaUrl: creation.mediaUrl,
-        expiresAt: null,
-        media: media.length ? media : [{ index: 0, mediaUrl: creation.mediaUrl }],
-      };
+      const media = mediaLinks(mediaOf(creation));
+      const only = { index: 0, mediaUrl: creation.mediaUrl, posterUrl: null, spriteUrl: null };
+      return { mediaUrl: creation.mediaUrl, expiresAt: null, media: media.length ? media : [only] };
     }
     const paths = mediaPathsOf(creation);
     if (creation.status !== "draft" || !paths.length)
       throw wrongState("This creation has no media yet.", creation.status);
     const store = await deps.media();
-    const links = await Promise.all(
+    const signed = await Promise.all(
       paths.map((path) => store.signedUrl(path, deps.mediaUrlTtlSeconds())),
     );
+    const links = new Map(paths.map((path, i) => [path, signed[i].url]));
+    const media = linkedMedia(mediaOf(creation), links);
     return {
-      mediaUrl: links[0].url,
-      expiresAt: links[0].expiresAt.toISOString(),
-      media: links.map((link, index) => ({
-        index: creation.media?.[index]?.index ?? index,
-        mediaUrl: link.url,
-      })),
+      mediaUrl: media[0].url ?? signed[0].url,
+      expiresAt: signed[0].expiresAt.toISOString(),
+      media: mediaLinks(media),
     };
   });
 }

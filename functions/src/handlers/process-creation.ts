@@ -11,7 +11,10 @@ import { randomUUID } from "node:crypto";
 import type { Request } from "firebase-functions/v2/tasks";
 import { Progress } from "../domain/creation-state";
 import type { CreationMedia } from "../contract";
+import { ASPECT_SIZES, posterPathOf, spriteGridFor, spritePathOf } from "../domain/previews";
+import type { JpegUpload, PreviewMaker } from "../adapters/video-previews";
 import {
+  mediaPathsOf,
   mediaPathOf,
   pricePerVideoOf,
   videoRequestOf,
@@ -47,13 +50,15 @@ export interface WorkerDeps {
   model: VideoModel;
   media: Pick<MediaStore, "upload" | "signedUrl" | "remove">;
   settings: WorkerSettings;
+  /** Makes each video's poster and spritesheet (absent: none are made). */
+  previews?: PreviewMaker;
   /** The creation store and the task queue (tests pass fakes). */
   store?: WorkerStore;
   enqueueStep?: typeof enqueueStep;
 }
 
 /** The deps with the production store and queue filled in. */
-type Deps = Required<WorkerDeps>;
+type Deps = Required<Omit<WorkerDeps, "previews">> & Pick<WorkerDeps, "previews">;
 const withDefaults = (deps: WorkerDeps): Deps => ({
   store: creationStore,
   enqueueStep,
@@ -218,25 +223,31 @@ async function deliver(
   const videos = (status.videos ?? [status.video]).slice(0, asked);
   const paths = videos.map((_, index) => mediaPathOf(creation.userId, creationId, index));
   const stopRenewing = keepLease(creationId, owner, deps.settings.leaseSeconds * 1000, deps.store);
+  const metadata = (index: number) => ({
+    user: creation.userId,
+    creation: creationId,
+    video: String(index),
+    app: "phoenix",
+    service: "video-generation",
+    phase: "3",
+  });
+  const media: CreationMedia[] = [];
   try {
     // One at a time: each upload streams with bounded memory, so the worker's budget holds.
     for (const [index, video] of videos.entries()) {
-      await deps.media.upload(paths[index], await deps.model.openVideo(video), video.contentType, {
-        user: creation.userId,
-        creation: creationId,
-        video: String(index),
-        app: "phoenix",
-        service: "video-generation",
-        phase: "3",
+      const stream = await deps.model.openVideo(video);
+      await deps.media.upload(paths[index], stream, video.contentType, metadata(index));
+      const { url } = await deps.media.signedUrl(paths[index], deps.settings.mediaUrlTtlSeconds);
+      media.push({
+        index,
+        path: paths[index],
+        url,
+        seed: video.seed ?? null,
+        ...(await makePreviews(creationId, creation, paths[index], url, metadata(index), deps)),
       });
     }
   } finally {
     stopRenewing();
-  }
-  const media: CreationMedia[] = [];
-  for (const [index, video] of videos.entries()) {
-    const { url } = await deps.media.signedUrl(paths[index], deps.settings.mediaUrlTtlSeconds);
-    media.push({ index, path: paths[index], url, seed: video.seed ?? null });
   }
   const filtered = status.filtered
     ? categoriesOf(status.filtered.reasons, status.filtered.count)
@@ -253,7 +264,11 @@ async function deliver(
     logs.leaseLost(creationId, "finish");
     // Refunded meanwhile (sweeper): objects without a deliverable creation must not stay.
     const now = await deps.store.getCreation(creationId);
-    if (!now || now.refunded) await Promise.all(paths.map((path) => deps.media.remove(path)));
+    if (!now || now.refunded) {
+      await Promise.all(
+        mediaPathsOf({ media, mediaPath: null }).map((path) => deps.media.remove(path)),
+      );
+    }
     return;
   }
   logs.videoStored(creationId, paths[0], Date.now() - transferStart, generationTime);
@@ -265,6 +280,47 @@ async function deliver(
       .discardVideo(video)
       .catch((err) => logs.cleanupFailed(creationId, video.uri, err));
   }
+}
+
+/**
+ * The poster and the spritesheet of one stored video, made by ffmpeg from its link and
+ * streamed next to it. Best effort: a video is delivered without them rather than not at all.
+ */
+async function makePreviews(
+  creationId: string,
+  creation: Creation,
+  videoPath: string,
+  videoUrl: string,
+  metadata: Record<string, string>,
+  deps: Deps,
+): Promise<Partial<CreationMedia>> {
+  const maker = deps.previews;
+  if (!maker) return {};
+  const ttl = deps.settings.mediaUrlTtlSeconds;
+  const store = async (path: string, make: (upload: JpegUpload) => Promise<void>) => {
+    try {
+      await make((jpeg) => deps.media.upload(path, jpeg, "image/jpeg", metadata));
+      return (await deps.media.signedUrl(path, ttl)).url;
+    } catch (err) {
+      logs.previewFailed(creationId, path, err);
+      await deps.media.remove(path).catch(() => undefined);
+      return null;
+    }
+  };
+  const posterPath = posterPathOf(videoPath);
+  const posterUrl = await store(posterPath, (upload) => maker.poster(videoUrl, upload));
+  const spritePath = spritePathOf(videoPath);
+  const sprite = spriteGridFor(creation.duration, ASPECT_SIZES[creation.aspectRatio]);
+  const spriteUrl = await store(spritePath, (upload) =>
+    maker.spritesheet(videoUrl, sprite, upload),
+  );
+  return {
+    posterPath: posterUrl ? posterPath : null,
+    posterUrl,
+    spritePath: spriteUrl ? spritePath : null,
+    spriteUrl,
+    sprite: spriteUrl ? sprite : null,
+  };
 }
 
 async function handleFailure(

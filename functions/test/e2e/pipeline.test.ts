@@ -1,7 +1,8 @@
 // The generation pipeline through the real emulators: callable protocol with Auth-emulator
 // ID tokens, real Cloud Tasks emulator dispatch and retries, the local model, the S3 server.
 import { expect } from "chai";
-import type { MediaUrlResult, PublishCreationResult } from "../../src/contract";
+import type { CreationMedia, MediaUrlResult, PublishCreationResult } from "../../src/contract";
+import { jpegSize } from "../helpers/jpeg";
 import { getFunctions } from "firebase-admin/functions";
 import { callFunction, type CallableError } from "../../../test-harness/callable";
 import { createUser } from "../../../test-harness/emulators";
@@ -91,11 +92,15 @@ describe("e2e: generateVideo → Cloud Tasks → worker → R2", function () {
         },
       ],
     });
-    const media = done.get("media") as Array<{ path: string; url: string }>;
+    const media = done.get("media") as CreationMedia[];
     expect(media).to.have.length(2);
     for (const video of media) {
       expect(probeMp4(await storedObject(video.path)).codec).to.equal("avc1");
-      expect((await fetch(video.url)).status, "each video's presigned link works").to.equal(200);
+      expect((await fetch(video.url!)).status, "each video's presigned link works").to.equal(200);
+      // Its poster and spritesheet, private while draft.
+      expect(jpegSize(await storedObject(video.posterPath!)).width).to.equal(360);
+      expect(jpegSize(await storedObject(video.spritePath!)).width).to.equal(640);
+      expect((await fetch(video.posterUrl!)).status).to.equal(200);
     }
     expect((await ledgerOf(user.uid)).filter((e) => e.type === "refund")).to.deep.equal([
       { id: `${creationId}_refund_2`, type: "refund", amount: 3 },
@@ -103,18 +108,24 @@ describe("e2e: generateVideo → Cloud Tasks → worker → R2", function () {
     expect(await balanceOf(user.uid)).to.equal(94);
     const links = await callFunction<MediaUrlResult>("getMediaUrl", { creationId }, user.idToken);
     expect(links.result.media).to.have.length(2);
+    expect(links.result.media[1].posterUrl).to.include(".poster.jpg");
     const { result: published } = await callFunction<PublishCreationResult>(
       "publishCreation",
       { creationId },
       user.idToken,
     );
     expect((await fetch(published.mediaUrl)).status).to.equal(200);
-    const publicMedia = (await db().doc(`creations/${creationId}`).get()).get("media") as Array<{
-      url: string;
-    }>;
-    for (const video of publicMedia) expect((await fetch(video.url)).status).to.equal(200);
+    // Published: every video, poster and spritesheet public; the feed shows the first poster.
+    const publicMedia = (await db().doc(`creations/${creationId}`).get()).get(
+      "media",
+    ) as CreationMedia[];
+    const publicUrls = publicMedia.flatMap((m) => [m.url!, m.posterUrl!, m.spriteUrl!]);
+    expect(publicUrls).to.have.length(6);
+    for (const url of publicUrls) expect((await fetch(url)).status, url).to.equal(200);
+    const feed = await db().doc(`publicCreations/${creationId}`).get();
+    expect(feed.get("posterUrl")).to.equal(publicMedia[0].posterUrl);
     await callFunction("deleteCreation", { creationId }, user.idToken);
-    for (const video of publicMedia) expect((await fetch(video.url)).status).to.equal(404);
+    for (const url of publicUrls) expect((await fetch(url)).status, url).to.equal(404);
   });
 
   it("[[policy]] ends failed and refunded once, balance restored", async () => {

@@ -21,6 +21,10 @@ import { balanceOf, db, ledgerOf, setBalance } from "../../../test-harness/fires
 import { claimCreation } from "../../src/adapters/creation-store";
 import { MAX_GENERATION_RESTARTS } from "../../src/domain/worker-step";
 import { probeMp4 } from "../helpers/mp4";
+import { jpegSize } from "../helpers/jpeg";
+import { FfmpegPreviews } from "../../src/adapters/video-previews";
+import { ffmpegBinary } from "../../src/models/local-render";
+import type { CreationMedia } from "../../src/contract";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeVertex } = require("../../../fakes/vertex/server") as {
@@ -91,7 +95,8 @@ describe("worker steps (in process, local model, S3 server)", () => {
       duration: 4,
     });
     const model = local();
-    const deliveries = await drain(tasks, { model, media, settings });
+    const previews = new FfmpegPreviews(ffmpegBinary);
+    const deliveries = await drain(tasks, { model, media, settings, previews });
     const creation = (await ref.get()).data()!;
     expect(creation).to.include({
       status: "draft",
@@ -110,6 +115,23 @@ describe("worker steps (in process, local model, S3 server)", () => {
     expect(probe.width).to.be.greaterThan(probe.height);
     expect(probe.durationSeconds).to.be.closeTo(4, 0.25);
     expect(await balanceOf(uid)).to.equal(95); // a 4 s video costs 5
+    // A poster (one frame at the video's size) and a spritesheet (4 × 2 tiles of 160 × 90),
+    // streamed by ffmpeg from the stored video, next to it.
+    const [video] = creation.media as CreationMedia[];
+    expect(video).to.deep.include({
+      posterPath: `videos/${uid}/${creationId}.poster.jpg`,
+      spritePath: `videos/${uid}/${creationId}.sprite.jpg`,
+      sprite: { columns: 4, rows: 2, tileWidth: 160, tileHeight: 90, intervalSeconds: 0.5 },
+    });
+    expect(jpegSize(await objectBytes(video.posterPath!))).to.deep.equal({
+      width: probe.width,
+      height: probe.height,
+    });
+    expect(jpegSize(await objectBytes(video.spritePath!))).to.deep.equal({
+      width: 640,
+      height: 180,
+    });
+    expect((await fetch(video.posterUrl!)).status, "the poster's presigned link").to.equal(200);
   });
 
   it("several videos, some filtered: delivers those that passed and refunds each other one once", async () => {

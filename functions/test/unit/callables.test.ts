@@ -301,12 +301,21 @@ describe("publish, cancel, delete and getMediaUrl (store and media faked)", () =
     expect(await s.mediaUrl(signedIn("u1", { creationId: "d1" }))).to.deep.equal({
       mediaUrl: "https://signed.example/videos/u1/d1.mp4",
       expiresAt: new Date(0).toISOString(),
-      media: [{ index: 0, mediaUrl: "https://signed.example/videos/u1/d1.mp4" }],
+      media: [
+        {
+          index: 0,
+          mediaUrl: "https://signed.example/videos/u1/d1.mp4",
+          posterUrl: null,
+          spriteUrl: null,
+        },
+      ],
     });
     expect(await s.mediaUrl(signedIn("u2", { creationId: "p1" }))).to.deep.equal({
       mediaUrl: "https://public.example/p1",
       expiresAt: null,
-      media: [{ index: 0, mediaUrl: "https://public.example/p1" }],
+      media: [
+        { index: 0, mediaUrl: "https://public.example/p1", posterUrl: null, spriteUrl: null },
+      ],
     });
     // A several-video draft: a fresh link to each delivered video.
     const two = ["videos/u1/d2.mp4", "videos/u1/d2-1.mp4"];
@@ -315,11 +324,22 @@ describe("publish, cancel, delete and getMediaUrl (store and media faked)", () =
       draftOf("u1", {
         status: "draft",
         mediaPath: two[0],
-        media: two.map((path, index) => ({ index, path, url: null, seed: null })),
+        media: two.map((path, index) => ({
+          index,
+          path,
+          url: null,
+          seed: null,
+          posterPath: path.replace(".mp4", ".poster.jpg"),
+        })),
       }),
     );
     expect((await s.mediaUrl(signedIn("u1", { creationId: "d2" }))).media).to.deep.equal(
-      two.map((path, index) => ({ index, mediaUrl: `https://signed.example/${path}` })),
+      two.map((path, index) => ({
+        index,
+        mediaUrl: `https://signed.example/${path}`,
+        posterUrl: `https://signed.example/${path.replace(".mp4", ".poster.jpg")}`,
+        spriteUrl: null,
+      })),
     );
     expect((await refusal(s.mediaUrl(signedIn("u2", { creationId: "d1" })))).code).to.equal(
       "not-found",

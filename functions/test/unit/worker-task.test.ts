@@ -3,6 +3,7 @@
 // retries) and refunding; the model, media and store are fakes; no service is touched.
 import { requestOf } from "../helpers/requests";
 import { expect } from "chai";
+import type { PreviewMaker } from "../../src/adapters/video-previews";
 import functionsTest from "firebase-functions-test";
 import { Readable } from "node:stream";
 import type { CloudEvent, CloudFunction } from "firebase-functions/v2";
@@ -104,7 +105,7 @@ function setup(model: VideoModel) {
   );
   const deliver = (data: unknown, retryCount = 0) => task({ data, retryCount });
   const creation = () => store.creations.get("c1") as Creation;
-  return { store, enqueued, uploads, deliver, creation };
+  return { store, enqueued, uploads, deliver, creation, deps };
 }
 
 const started = () => Promise.resolve({ operationName: "ops/1" });
@@ -198,6 +199,37 @@ describe("worker task handler (wrapped, fakes injected)", () => {
     });
     expect([...w.store.ledger.keys()]).to.deep.equal(["c1_refund_2"]);
     expect(w.store.balances.get("u1")).to.equal(5);
+  });
+
+  it("stores a poster and a spritesheet next to each video; a failed preview does not stop delivery", async () => {
+    const model = new ScriptedModel(started, () =>
+      Promise.resolve({ done: true, video: { uri: "local://v0", contentType: "video/mp4" } }),
+    );
+    const w = setup(model);
+    renderingSamples(w.store, 1, 5);
+    const made: string[] = [];
+    const previews: PreviewMaker = {
+      poster: (url, upload) => (made.push(`poster ${url}`), upload(Readable.from(["jpeg"]))),
+      spritesheet: (url, grid) => {
+        made.push(`sprite ${url} ${grid.columns}x${grid.rows}`);
+        return Promise.reject(new Error("ffmpeg failed"));
+      },
+    };
+    w.deps.previews = previews;
+    await w.deliver({ creationId: "c1", step: 1 });
+    expect(made).to.deep.equal([
+      "poster https://signed/videos/u1/c1.mp4",
+      "sprite https://signed/videos/u1/c1.mp4 4x2",
+    ]);
+    expect(w.uploads).to.deep.equal(["videos/u1/c1.mp4", "videos/u1/c1.poster.jpg"]);
+    expect(w.creation().status).to.equal("draft");
+    expect(w.creation().media?.[0]).to.deep.include({
+      posterPath: "videos/u1/c1.poster.jpg",
+      posterUrl: "https://signed/videos/u1/c1.poster.jpg",
+      spritePath: null,
+      spriteUrl: null,
+      sprite: null,
+    });
   });
 
   it("after a crash between the uploads and the finish, the retry finishes and refunds once", async () => {
