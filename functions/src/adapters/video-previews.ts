@@ -18,8 +18,10 @@ export interface PreviewMaker {
   spritesheet(url: string, grid: SpriteGrid, upload: JpegUpload): Promise<void>;
 }
 
-/** A hung ffmpeg (a stalled download) must not hold the worker. */
-const FFMPEG_TIMEOUT_MS = 60_000;
+/** A hung ffmpeg must not hold the worker (previews are best effort: the video goes without). */
+const FFMPEG_TIMEOUT_MS = 30_000;
+/** A stalled read of the stored video (R2 unreachable) fails after this long, in microseconds. */
+const READ_TIMEOUT_US = String(10_000_000);
 /**
  * thumbnail picks the most representative frame of the first N (it skips a black or faded
  * opening frame): about half a second of Veo's 24 fps.
@@ -45,7 +47,7 @@ export class FfmpegPreviews implements PreviewMaker {
 
   /** Runs ffmpeg with its stdout streamed into `upload`; fails if either fails. */
   private async run(args: string[], upload: JpegUpload): Promise<void> {
-    const child = spawn(this.ffmpegPath(), [...QUIET, ...args], {
+    const child = spawn(this.ffmpegPath(), [...QUIET, "-rw_timeout", READ_TIMEOUT_US, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       timeout: FFMPEG_TIMEOUT_MS,
     });
