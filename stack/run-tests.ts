@@ -13,9 +13,9 @@ import {
 import { runMocha, type Counts } from "./mocha-run";
 import { startStack, type Stack } from "./stack";
 import { TIERS, tierGroups, type StackLevel, type Tier } from "./test-files";
-import { applyProfile, startSweeperClock, type Profile } from "./profile";
+import { applyProfile, localProfile, startSweeperClock, type Profile } from "./profile";
 
-const LOCAL: Profile = { name: "local", timeScale: 1 };
+const LOCAL: Profile = localProfile();
 
 interface TierResult {
   name: string;
@@ -83,7 +83,7 @@ class Services {
     await this.stopEmulators();
     await this.data?.stop();
     this.data = undefined;
-    applyProfile(LOCAL); // leave no prod-scaled settings behind for the next `npm run emulators`
+    applyProfile(null); // leave no prod-scaled settings behind for the next `npm run emulators`
   }
 }
 

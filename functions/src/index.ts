@@ -18,19 +18,18 @@ import {
 } from "./config/params";
 import { taskRetryWindowMs } from "./domain/sweep";
 import {
-  DISPATCH_DEADLINE_SECONDS,
   labelsFor,
   MAX_INSTANCES,
   POLL_QUEUE_RATE,
   REGION,
   WORKER_MEMORY_MIB,
-  WORKER_TIMEOUT_SECONDS,
   workerConcurrency,
   type Component,
 } from "./config/deployment";
 import { isEmulator } from "./config/environment";
 import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
-import { scaledMs, timeScale } from "./config/time-scale";
+import { scaledMs } from "./config/time-scale";
+import { schedule, workerTimeoutSecondsAtLoad, type Schedule } from "./config/schedule";
 import { VEO_RENDER_SECONDS } from "./config/production";
 
 /** Region, identity and cost labels of every function. */
@@ -114,7 +113,8 @@ export const welcomeUser = userWith({
 
 const worker: TaskQueueOptions = {
   ...placed("worker"),
-  timeoutSeconds: WORKER_TIMEOUT_SECONDS,
+  // 540 s in production; divided by TIME_SCALE in the emulator, like the dispatch deadline.
+  timeoutSeconds: workerTimeoutSecondsAtLoad(),
   memory: `${WORKER_MEMORY_MIB / 1024}GiB` as "1GiB",
   cpu: 1,
   // Every delivery may be moving a finished video: sized so that all of them can at once.
@@ -160,11 +160,8 @@ export const pollGeneration = onTaskDispatched(
 
 /** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
 const sweepPass = async () => {
-  const [sweeper, params] = await Promise.all([
-    import("./handlers/sweeper"),
-    import("./config/params"),
-  ]);
-  const thresholds = sweepThresholds(params);
+  const sweeper = await import("./handlers/sweeper");
+  const thresholds = sweepThresholds(schedule());
   const report = await sweeper.sweepCreations(thresholds);
   const { min, max } = VEO_RENDER_SECONDS;
   const repositioned = await sweeper.refreshQueuePositions(
@@ -174,16 +171,16 @@ const sweepPass = async () => {
   return { ...report, repositioned };
 };
 
-/** The sweeper's thresholds at the current time scale (the prod-scaled profile divides them). */
-const sweepThresholds = (params: typeof import("./config/params")) => ({
-  staleAfterMs: scaledMs(params.sweepStaleAfterSeconds.value()),
-  hardLimitMs: scaledMs(params.sweepHardLimitSeconds.value()),
-  startsPerMinute: params.veoStartsPerMinute.value() * timeScale(),
+/** The sweeper's thresholds at the current time scale (config/schedule.ts). */
+const sweepThresholds = ({ ms, perMinute, counts }: Schedule) => ({
+  staleAfterMs: ms.sweepStaleAfter,
+  hardLimitMs: ms.sweepHardLimit,
+  startsPerMinute: perMinute.starts,
   taskRetryWindowMs: taskRetryWindowMs({
-    maxAttempts: params.taskMaxAttempts.value(),
-    minBackoffMs: scaledMs(params.taskMinBackoffSeconds.value()),
-    maxBackoffMs: scaledMs(params.taskMaxBackoffSeconds.value()),
-    dispatchDeadlineMs: scaledMs(DISPATCH_DEADLINE_SECONDS),
+    maxAttempts: counts.taskMaxAttempts,
+    minBackoffMs: ms.taskMinBackoff,
+    maxBackoffMs: ms.taskMaxBackoff,
+    dispatchDeadlineMs: ms.dispatchDeadline,
   }),
 });
 
