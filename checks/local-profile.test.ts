@@ -11,8 +11,10 @@ import {
 } from "../functions/src/config/schedule";
 import { startDispatchesPerSecond, workerRetryConfig } from "../functions/src/config/start-rate";
 import { SWEEP_EVERY_SECONDS } from "../functions/src/config/production";
+import { VIDEO_MODELS } from "../functions/src/domain/video-capabilities";
+import { TIERS } from "../stack/test-files";
 import {
-  DEFAULT_TIME_SCALE,
+  describeProfile,
   localProfile,
   MAX_TIME_SCALE,
   profileEnv,
@@ -86,8 +88,20 @@ describe("local profiles: production scaled in time, never a second list", () =>
   const production = under(productionDefaults(), schedule);
   const profiles: Profile[] = [
     localProfile(),
-    { name: "prod-scaled", timeScale: DEFAULT_TIME_SCALE },
+    ...TIERS.flatMap((tier) => (tier.profile ? [tier.profile] : [])),
   ];
+  /** Production as deployed for the profile's model (its quota as the start rate). */
+  const productionFor = (profile: Profile) =>
+    profile.model
+      ? under({ ...productionDefaults(), ...modelSettings(profile) }, schedule)
+      : production;
+  const modelSettings = (profile: Profile): Env =>
+    profile.model
+      ? {
+          VEO_MODEL: profile.model,
+          VEO_STARTS_PER_MINUTE: String(VIDEO_MODELS[profile.model].startsPerMinute),
+        }
+      : {};
 
   it("functions/.env.demo-phoenix sets a time factor and service addresses, no setting of its own", () => {
     const file = readFunctionsDotenv(".env.demo-phoenix");
@@ -98,23 +112,28 @@ describe("local profiles: production scaled in time, never a second list", () =>
     expect(localProfile().timeScale).to.be.within(2, MAX_TIME_SCALE);
   });
 
-  it("each profile adds a factor (and the local model's render time), nothing else", () => {
+  it("each profile adds a factor (and a production model configuration), nothing else", () => {
     for (const profile of profiles) {
-      const keys = Object.keys(profileEnv(profile)).filter((k) => !LOCAL_MODEL_KNOBS.includes(k));
-      expect(keys, profile.name).to.deep.equal(["TIME_SCALE"]);
+      const env = profileEnv(profile);
+      const keys = Object.keys(env).filter((k) => !LOCAL_MODEL_KNOBS.includes(k));
+      const model = Object.keys(modelSettings(profile));
+      expect(keys, profile.name).to.have.members(["TIME_SCALE", ...model]);
+      for (const key of model) expect(env[key], key).to.equal(modelSettings(profile)[key]);
     }
   });
 
   for (const profile of profiles) {
-    it(`${profile.name} (TIME_SCALE ${profile.timeScale}): every duration production's ÷ the factor, rates ×, counts equal`, () => {
+    it(`${describeProfile(profile)}: every duration production's ÷ the factor, rates ×, counts equal`, () => {
       const local = under(emulatorEnv(profile), schedule);
-      expect(timeOnlyDivergences(production, local, profile.timeScale)).to.deep.equal([]);
+      expect(timeOnlyDivergences(productionFor(profile), local, profile.timeScale)).to.deep.equal(
+        [],
+      );
       // Cloud Tasks' smallest dispatch deadline is 15 s.
       expect(wholeSeconds(local.ms.dispatchDeadline)).to.be.at.least(15);
       expect(local.ms.dispatchDeadline).to.be.greaterThan(local.ms.workerTimeout);
     });
 
-    it(`${profile.name}: the queues and the worker timeout the emulator binds follow the same schedule`, () => {
+    it(`${describeProfile(profile)}: the queues and the worker timeout the emulator binds follow the same schedule`, () => {
       const env = emulatorEnv(profile);
       const local = under(env, schedule);
       const bound = under(env, () => ({

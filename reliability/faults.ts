@@ -39,6 +39,8 @@ export interface RenderingWorker {
   workerPid: number;
   ffmpegPid: number;
   creationId?: string;
+  /** When it was killed (killRenderingWorkers). */
+  killedAtMs?: number;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function killRenderingWorkers(
           // already gone
         }
       }
-      killed.push(victim);
+      killed.push({ ...victim, killedAtMs: Date.now() });
       await pause(2000); // spread the kills over the run
     } else await pause(100);
   }

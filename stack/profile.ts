@@ -10,6 +10,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SWEEP_EVERY_SECONDS, VEO_RENDER_SECONDS } from "../functions/src/config/production";
+import { VIDEO_MODELS, type VideoModelId } from "../functions/src/domain/video-capabilities";
 import { PORTS, HOST, PROJECT_ID, REPO_ROOT } from "./config";
 
 export type ProfileName = "local" | "prod-scaled";
@@ -26,6 +27,11 @@ export const MAX_TIME_SCALE = 40;
 export interface Profile {
   name: ProfileName;
   timeScale: number;
+  /**
+   * Another production configuration: a GA model of the capability table, with its quota as
+   * the start rate (VEO_MODEL and VEO_STARTS_PER_MINUTE, as a deploy for that model sets them).
+   */
+  model?: VideoModelId;
 }
 
 const FUNCTIONS_DIR = path.join(REPO_ROOT, "functions");
@@ -53,9 +59,16 @@ export function localProfile(): Profile {
 
 /** What the emulator gets on top of .env.demo-phoenix for this profile: a factor, never a setting. */
 export function profileEnv(profile: Profile): Record<string, string> {
-  if (profile.name === "local") return { TIME_SCALE: String(profile.timeScale) };
+  const model: Record<string, string> = profile.model
+    ? {
+        VEO_MODEL: profile.model,
+        VEO_STARTS_PER_MINUTE: String(VIDEO_MODELS[profile.model].startsPerMinute),
+      }
+    : {};
+  if (profile.name === "local") return { TIME_SCALE: String(profile.timeScale), ...model };
   return {
     TIME_SCALE: String(profile.timeScale),
+    ...model,
     // The local model renders as long as Veo does (then scaled like everything else).
     LOCAL_RENDER_SECONDS: `${VEO_RENDER_SECONDS.min}-${VEO_RENDER_SECONDS.max}`,
   };
@@ -68,9 +81,12 @@ export function applyProfile(profile: Profile | null): void {
   const lines = Object.entries(profileEnv(profile)).map(([k, v]) => `${k}=${v}`);
   writeFileSync(
     ENV_LOCAL,
-    `# Written by the local stack for the ${profile.name} profile (TIME_SCALE ${profile.timeScale}); do not edit.\n${lines.join("\n")}\n`,
+    `# Written by the local stack for the ${describeProfile(profile)} profile; do not edit.\n${lines.join("\n")}\n`,
   );
 }
+
+export const describeProfile = (profile: Profile): string =>
+  `${profile.name} (TIME_SCALE ${profile.timeScale}${profile.model ? `, ${profile.model}` : ""})`;
 
 /** Production seconds in this profile's milliseconds. */
 export function scaledMs(profile: Profile, seconds: number): number {
@@ -101,7 +117,7 @@ export function startSweeperClock(profile: Profile, log: (m: string) => void): (
   return () => clearInterval(timer);
 }
 
-/** `--profile NAME` and `--time-scale N` from a command line. */
+/** `--profile NAME`, `--time-scale N` and `--model ID` from a command line. */
 export function parseProfile(argv: string[]): Profile {
   const at = (flag: string) => {
     const i = argv.indexOf(flag);
@@ -113,5 +129,9 @@ export function parseProfile(argv: string[]): Profile {
   const timeScale = Number(at("--time-scale") ?? process.env.TIME_SCALE ?? fallback);
   if (!Number.isInteger(timeScale) || timeScale < 1 || timeScale > MAX_TIME_SCALE)
     throw new Error(`--time-scale must be an integer 1-${MAX_TIME_SCALE}`);
-  return { name, timeScale };
+  const model = at("--model");
+  if (model === undefined) return { name, timeScale };
+  if (!(model in VIDEO_MODELS))
+    throw new Error(`--model must be one of ${Object.keys(VIDEO_MODELS).join(", ")}`);
+  return { name, timeScale, model: model as VideoModelId };
 }

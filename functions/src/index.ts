@@ -28,9 +28,7 @@ import {
 } from "./config/deployment";
 import { isEmulator } from "./config/environment";
 import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
-import { scaledMs } from "./config/time-scale";
 import { schedule, workerTimeoutSecondsAtLoad, type Schedule } from "./config/schedule";
-import { VEO_RENDER_SECONDS } from "./config/production";
 
 /** Region, identity and cost labels of every function. */
 const placed = (component: Component) => ({
@@ -160,13 +158,15 @@ export const pollGeneration = onTaskDispatched(
 
 /** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
 const sweepPass = async () => {
-  const sweeper = await import("./handlers/sweeper");
+  const [sweeper, { renderEstimateMs }] = await Promise.all([
+    import("./handlers/sweeper"),
+    import("./adapters/render-estimate"),
+  ]);
   const thresholds = sweepThresholds(schedule());
   const report = await sweeper.sweepCreations(thresholds);
-  const { min, max } = VEO_RENDER_SECONDS;
   const repositioned = await sweeper.refreshQueuePositions(
     thresholds.startsPerMinute,
-    scaledMs((min + max) / 2),
+    await renderEstimateMs(),
   );
   return { ...report, repositioned };
 };

@@ -21,13 +21,13 @@ import {
   veoModelId,
   veoStartsPerMinute,
 } from "../config/params";
-import { VEO_RENDER_SECONDS } from "../config/production";
 import { scaledMs, timeScale } from "../config/time-scale";
 import { readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
+import { renderEstimateMs, typicalRenderMs } from "../adapters/render-estimate";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
 
@@ -65,12 +65,15 @@ export interface SubmitDeps {
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
   limits: (request: CallableRequest<unknown>) => SubmitLimits;
+  /** Start-to-draft time for the ETA (absent: Veo's typical render time). */
+  renderEstimateMs?: () => Promise<number>;
 }
 export type SubmitLimits = Parameters<typeof creationStore.submitCreation>[2];
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
   enqueueStep,
+  renderEstimateMs,
   limits: (request) => ({
     maxActiveJobs: maxActiveCreations.value(),
     welcome: {
@@ -178,7 +181,7 @@ async function admitToQueue(
       finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
     },
     Date.now(),
-    scaledMs((VEO_RENDER_SECONDS.min + VEO_RENDER_SECONDS.max) / 2),
+    deps.renderEstimateMs ? await deps.renderEstimateMs() : typicalRenderMs(),
   );
 }
 
