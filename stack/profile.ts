@@ -1,7 +1,7 @@
 // Settings profiles of the local stack. Both are production's settings with every duration
 // divided by one factor, TIME_SCALE, and every rate multiplied by it (the functions divide at
 // run time, config/schedule.ts); they differ in the factor and in the local model's render time:
-// - `local` (default): the factor in functions/.env.demo-phoenix (20), fast enough for
+// - `local` (default): the factor in functions/.env.demo-phoenix (10), fast enough for
 //   day-to-day tests; the local model renders in 2 s.
 // - `prod-scaled`: factor 10 (or --time-scale N), and the local model renders as long as Veo.
 // Neither lists a setting of its own: checks/local-profile.test.ts fails if one does. The

@@ -16,7 +16,6 @@ import {
   taskMaxBackoffSeconds,
   taskMinBackoffSeconds,
 } from "./config/params";
-import { taskRetryWindowMs } from "./domain/sweep";
 import {
   labelsFor,
   MAX_INSTANCES,
@@ -28,7 +27,7 @@ import {
 } from "./config/deployment";
 import { isEmulator } from "./config/environment";
 import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
-import { schedule, workerTimeoutSecondsAtLoad, type Schedule } from "./config/schedule";
+import { schedule, sweepThresholds, workerTimeoutSecondsAtLoad } from "./config/schedule";
 
 /** Region, identity and cost labels of every function. */
 const placed = (component: Component) => ({
@@ -170,19 +169,6 @@ const sweepPass = async () => {
   );
   return { ...report, repositioned };
 };
-
-/** The sweeper's thresholds at the current time scale (config/schedule.ts). */
-const sweepThresholds = ({ ms, perMinute, counts }: Schedule) => ({
-  staleAfterMs: ms.sweepStaleAfter,
-  hardLimitMs: ms.sweepHardLimit,
-  startsPerMinute: perMinute.starts,
-  taskRetryWindowMs: taskRetryWindowMs({
-    maxAttempts: counts.taskMaxAttempts,
-    minBackoffMs: ms.taskMinBackoff,
-    maxBackoffMs: ms.taskMaxBackoff,
-    dispatchDeadlineMs: ms.dispatchDeadline,
-  }),
-});
 
 /** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */
 export const sweepCreations = onSchedule(

@@ -21,6 +21,7 @@ import {
 } from "./params";
 import { SWEEP_EVERY_SECONDS } from "./production";
 import { loadTimeScale, timeScale } from "./time-scale";
+import { taskRetryWindowMs, type SweepThresholds } from "../domain/sweep";
 
 export interface Schedule {
   /** Durations, in milliseconds at the current scale. */
@@ -76,3 +77,20 @@ export const wholeSeconds = (ms: number): number => Math.ceil(ms / 1000);
 /** The worker's timeout as declared to the emulator at load time (params have no values yet). */
 export const workerTimeoutSecondsAtLoad = (): number =>
   Math.ceil(WORKER_TIMEOUT_SECONDS / loadTimeScale());
+
+/** The sweeper's thresholds under a schedule (the scheduled sweeper, sweepNow, the tests' sweeper). */
+export const sweepThresholds = ({
+  ms,
+  perMinute,
+  counts,
+}: Schedule): Required<SweepThresholds> => ({
+  staleAfterMs: ms.sweepStaleAfter,
+  hardLimitMs: ms.sweepHardLimit,
+  startsPerMinute: perMinute.starts,
+  taskRetryWindowMs: taskRetryWindowMs({
+    maxAttempts: counts.taskMaxAttempts,
+    minBackoffMs: ms.taskMinBackoff,
+    maxBackoffMs: ms.taskMaxBackoff,
+    dispatchDeadlineMs: ms.dispatchDeadline,
+  }),
+});
