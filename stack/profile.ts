@@ -1,9 +1,10 @@
 // Settings profiles of the local stack. Both are production's settings with every duration
 // divided by one factor, TIME_SCALE, and every rate multiplied by it (the functions divide at
-// run time, config/schedule.ts); they differ in the factor and in the local model's render time:
-// - `local` (default): the factor in functions/.env.demo-phoenix (10), fast enough for
-//   day-to-day tests; the local model renders in 2 s.
-// - `prod-scaled`: factor 10 (or --time-scale N), and the local model renders as long as Veo.
+// run time, config/schedule.ts):
+// - `local` (default): the factor in functions/.env.demo-phoenix (10, as small a factor as the
+//   emulators' unscaled costs allow); the local model renders in 2 s, for day-to-day speed.
+// - `prod-scaled`: factor 10 (or --time-scale N), the local model renders as long as Veo, and
+//   optionally another production model configuration (--model).
 // Neither lists a setting of its own: checks/local-profile.test.ts fails if one does. The
 // Functions emulator reads the profile from functions/.env.local, which outranks
 // .env.demo-phoenix there.
