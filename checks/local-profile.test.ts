@@ -98,7 +98,7 @@ describe("local profiles: production scaled in time, never a second list", () =>
   const modelSettings = (profile: Profile): Env =>
     profile.model
       ? {
-          VEO_MODEL: profile.model,
+          VEO_MODEL_FAST: profile.model,
           VEO_STARTS_PER_MINUTE: String(VIDEO_MODELS[profile.model].startsPerMinute),
         }
       : {};

@@ -30,7 +30,8 @@ export interface Profile {
   timeScale: number;
   /**
    * Another production configuration: a GA model of the capability table, with its quota as
-   * the start rate (VEO_MODEL and VEO_STARTS_PER_MINUTE, as a deploy for that model sets them).
+   * the start rate: the default (fast) tier on that model, VEO_MODEL_FAST, and VEO_STARTS_PER_MINUTE
+   * at its quota, as a deploy for that model sets them.
    */
   model?: VideoModelId;
 }
@@ -62,7 +63,7 @@ export function localProfile(): Profile {
 export function profileEnv(profile: Profile): Record<string, string> {
   const model: Record<string, string> = profile.model
     ? {
-        VEO_MODEL: profile.model,
+        VEO_MODEL_FAST: profile.model,
         VEO_STARTS_PER_MINUTE: String(VIDEO_MODELS[profile.model].startsPerMinute),
       }
     : {};

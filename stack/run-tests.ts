@@ -109,7 +109,7 @@ function tierEnv(
   if (tier.profile) {
     env.PHOENIX_PROFILE = tier.profile.name;
     env.TIME_SCALE = String(tier.profile.timeScale);
-    if (tier.profile.model) env.VEO_MODEL = tier.profile.model;
+    if (tier.profile.model) env.VEO_MODEL_FAST = tier.profile.model;
   }
   return env;
 }

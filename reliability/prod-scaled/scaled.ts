@@ -10,7 +10,7 @@ import {
 
 export const TIME_SCALE = Number(process.env.TIME_SCALE ?? 1);
 /** The deployment's model and its quota, the start queue's rate (stack/test-files.ts). */
-export const MODEL = (process.env.VEO_MODEL ?? DEFAULT_VIDEO_MODEL) as VideoModelId;
+export const MODEL = (process.env.VEO_MODEL_FAST ?? DEFAULT_VIDEO_MODEL) as VideoModelId;
 export const STARTS_PER_MINUTE = VIDEO_MODELS[MODEL].startsPerMinute;
 
 /** Production seconds in this run's milliseconds. */

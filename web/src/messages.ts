@@ -33,6 +33,7 @@ const FIELD_MESSAGES: Record<keyof GenerateVideoInput, string> = {
   generateAudio: "Audio is either on or off.",
   seed: "Leave it empty, or enter a whole number from 0 to 4294967295.",
   requestId: "The request id must be 8 to 128 letters, digits, _ or -.",
+  model: "Choose Standard, Fast or Lite.",
 };
 
 const isField = (name: string): name is keyof typeof FIELD_MESSAGES => name in FIELD_MESSAGES;

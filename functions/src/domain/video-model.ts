@@ -16,6 +16,8 @@ export interface VideoRequest {
   resolution: Resolution;
   generateAudio: boolean;
   seed?: number;
+  /** The Vertex AI model id of the request's tier (absent: the adapter's own model). */
+  modelId?: string;
 }
 
 /** Where a finished video sits until the worker moves it to R2 (a gs:// URI or a local file path). */
@@ -29,8 +31,10 @@ export type OperationStatus =
   | { done: true; video: VideoLocation };
 
 export interface VideoModel {
-  /** Stored on the creation as `modelUsed`. */
+  /** The adapter's model; stored on the creation as `modelUsed` unless `modelFor` says otherwise. */
   readonly modelId: string;
+  /** The model a request runs on (Veo: the request's tier), stored as `modelUsed`. */
+  modelFor?(request: VideoRequest): string;
   /**
    * Starts a paid generation and returns the operation name. `attempt` counts earlier
    * transient failures for this creation (the local model's `[[transient:N]]` uses it).

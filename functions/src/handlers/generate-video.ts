@@ -18,11 +18,10 @@ import {
   admissionFinishBudgetSeconds,
   maxActiveCreations,
   sweepHardLimitSeconds,
-  veoModelId,
   veoStartsPerMinute,
 } from "../config/params";
 import { scaledMs, timeScale } from "../config/time-scale";
-import { readinessProblems } from "../config/runtime";
+import { configuredModelIds, readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
@@ -60,7 +59,7 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
 export interface SubmitDeps {
   store: Pick<
     typeof creationStore,
-    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending" | "getCreation"
+    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending"
   >;
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
@@ -68,7 +67,7 @@ export interface SubmitDeps {
   /** Start-to-draft time for the ETA (absent: Veo's typical render time). */
   renderEstimateMs?: () => Promise<number>;
 }
-export type SubmitLimits = Parameters<typeof creationStore.submitCreation>[2];
+export type SubmitLimits = Omit<creationStore.SubmitLimits, "backlog">;
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
@@ -124,33 +123,42 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     logs.notConfigured("generateVideo", problems);
     throw refuse(ErrorReason.serviceNotConfigured);
   }
-  const model = capabilitiesOf(veoModelId.value());
+  // The tier's model, checked before any charge (readiness made sure every tier's id is known).
+  const veoModel = configuredModelIds()[input.model];
+  const model = capabilitiesOf(veoModel);
   const unsupported = model ? unsupportedFields(model, input) : [];
   if (unsupported.length) {
-    throw new HttpsError("invalid-argument", `${veoModelId.value()} cannot make this video.`, {
+    throw new HttpsError("invalid-argument", `The ${input.model} model cannot make this video.`, {
       fields: unsupported,
+      model: input.model,
     });
   }
   return guarded("generateVideo", async () => {
     const cost = priceOf(input);
     const creationId = deps.store.mintCreationId(userId, input.requestId);
-    const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
-    // A replay of an accepted request is answered whatever the queue looks like now.
-    const replay = input.requestId ? (await deps.store.getCreation(creationId)) !== null : false;
-    const backlog = await admitToQueue(replay, deps);
-    if (backlog?.outcome === "reject") {
-      const { retryAfterSeconds, pending, capacity } = backlog;
-      throw refuse(ErrorReason.queueFull, { retryAfterSeconds, pending, capacity });
-    }
-    if (backlog) {
-      creation.queuePosition = backlog.queuePosition;
-      creation.estimatedReadyAt = new Date(backlog.estimatedReadyMs);
-    }
-
-    const outcome = await deps.store.submitCreation(creationId, creation, deps.limits(request));
+    const creation = newCreation(
+      userId,
+      input,
+      cost,
+      requestHashOf(fingerprintFields(input)),
+      veoModel,
+    );
+    // The backlog count and the transaction's reads go out together: one round trip, not two.
+    const backlog = admitToQueue(deps);
+    backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
+    const storeStarted = Date.now();
+    const outcome = await deps.store.submitCreation(creationId, creation, {
+      ...deps.limits(request),
+      backlog,
+    });
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
+    const enqueueStarted = Date.now();
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
+    const phases = {
+      storeMs: enqueueStarted - storeStarted,
+      enqueueMs: Date.now() - enqueueStarted,
+    };
     return {
       response: {
         creationId,
@@ -158,7 +166,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
         cost: outcome.cost,
         balance: outcome.balance,
       },
-      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
+      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome, ...phases },
     };
   });
 }
@@ -167,11 +175,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
  * The backlog check before any charge (domain/backlog.ts): one count() of the pending jobs.
  * Durations and rate at the current time scale, so the prod-scaled profile behaves the same.
  */
-async function admitToQueue(
-  replay: boolean,
-  deps: SubmitDeps,
-): Promise<BacklogDecision | undefined> {
-  if (replay) return undefined;
+async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
   const scale = timeScale();
   return decideBacklog(
     await deps.store.countPending(),
