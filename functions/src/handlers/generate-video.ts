@@ -177,15 +177,20 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
  */
 async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
   const scale = timeScale();
+  // Both reads at once: the render estimate is cached per instance, the count is not.
+  const [pending, renderMs] = await Promise.all([
+    deps.store.countPending(),
+    deps.renderEstimateMs ? deps.renderEstimateMs() : typicalRenderMs(),
+  ]);
   return decideBacklog(
-    await deps.store.countPending(),
+    pending,
     {
       startsPerMinute: veoStartsPerMinute.value() * scale,
       hardLimitMs: scaledMs(sweepHardLimitSeconds.value()),
       finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
     },
     Date.now(),
-    deps.renderEstimateMs ? await deps.renderEstimateMs() : typicalRenderMs(),
+    renderMs,
   );
 }
 
