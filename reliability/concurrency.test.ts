@@ -45,13 +45,14 @@ describe("reliability: concurrency", function () {
       ),
     );
 
-    // Wave 1: jobs that keep running for a while, so the cap is what limits the burst.
+    // Wave 1: jobs that keep running for a while, so the cap is what limits the burst (60 s:
+    // one user's burst of simultaneous calls took over 15 s at load average 70).
     // One user's burst at a time: the Functions emulator runs one process per concurrent request.
     const wave1: Array<Array<Outcome<GenerateVideoResult>>> = [];
     for (const [u, user] of people.entries()) {
       const outcomes = await Promise.all(
         Array.from({ length: profile.burst }, (_, i) =>
-          generate(fig, user, { prompt: `burst one ${u}/${i} [[slow:15000]]`, duration: 4 }),
+          generate(fig, user, { prompt: `burst one ${u}/${i} [[slow:60000]]`, duration: 4 }),
         ),
       );
       for (const r of accepted(outcomes)) submittedAt.set(r.creationId, Date.now());

@@ -20,13 +20,13 @@ import {
   sweepHardLimitSeconds,
   veoStartsPerMinute,
 } from "../config/params";
-import { VEO_RENDER_SECONDS } from "../config/production";
 import { scaledMs, timeScale } from "../config/time-scale";
 import { configuredModelIds, readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
+import { renderEstimateMs, typicalRenderMs } from "../adapters/render-estimate";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
 
@@ -64,12 +64,15 @@ export interface SubmitDeps {
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
   limits: (request: CallableRequest<unknown>) => SubmitLimits;
+  /** Start-to-draft time for the ETA (absent: Veo's typical render time). */
+  renderEstimateMs?: () => Promise<number>;
 }
 export type SubmitLimits = Omit<creationStore.SubmitLimits, "backlog">;
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
   enqueueStep,
+  renderEstimateMs,
   limits: (request) => ({
     maxActiveJobs: maxActiveCreations.value(),
     welcome: {
@@ -174,15 +177,20 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
  */
 async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
   const scale = timeScale();
+  // Both reads at once: the render estimate is cached per instance, the count is not.
+  const [pending, renderMs] = await Promise.all([
+    deps.store.countPending(),
+    deps.renderEstimateMs ? deps.renderEstimateMs() : typicalRenderMs(),
+  ]);
   return decideBacklog(
-    await deps.store.countPending(),
+    pending,
     {
       startsPerMinute: veoStartsPerMinute.value() * scale,
       hardLimitMs: scaledMs(sweepHardLimitSeconds.value()),
       finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
     },
     Date.now(),
-    scaledMs((VEO_RENDER_SECONDS.min + VEO_RENDER_SECONDS.max) / 2),
+    renderMs,
   );
 }
 

@@ -129,10 +129,11 @@ function keepLease(
   creationId: string,
   owner: string,
   leaseMs: number,
+  timeoutSeconds: number,
   store: WorkerStore,
 ): () => void {
   let stopped = false;
-  const giveUpAt = Date.now() + WORKER_TIMEOUT_SECONDS * 1000;
+  const giveUpAt = Date.now() + timeoutSeconds * 1000;
   const timer = setInterval(() => {
     if (Date.now() > giveUpAt) return stop();
     void store.updateIfOwner(creationId, owner, { leaseExpiresAtMs: Date.now() + leaseMs }).then(
@@ -222,7 +223,13 @@ async function deliver(
   const asked = videosAskedOf(creation);
   const videos = (status.videos ?? [status.video]).slice(0, asked);
   const paths = videos.map((_, index) => mediaPathOf(creation.userId, creationId, index));
-  const stopRenewing = keepLease(creationId, owner, deps.settings.leaseSeconds * 1000, deps.store);
+  const stopRenewing = keepLease(
+    creationId,
+    owner,
+    deps.settings.leaseSeconds * 1000,
+    deps.settings.workerTimeoutSeconds ?? WORKER_TIMEOUT_SECONDS,
+    deps.store,
+  );
   const metadata = (index: number) => ({
     user: creation.userId,
     creation: creationId,
