@@ -101,6 +101,15 @@ export const getMediaUrl = onCall(withMedia, async (request) => {
   return handlers.getMediaUrl(request, deps);
 });
 
+/** A presigned PUT for one private input image (visual inputs of generateVideo). */
+export const createUpload = onCall(withMedia, async (request) => {
+  const [{ createUpload }, runtime] = await Promise.all([
+    import("./handlers/create-upload"),
+    import("./config/runtime"),
+  ]);
+  return createUpload(request, { media: runtime.mediaStore });
+});
+
 /**
  * 1st-gen Auth trigger (2nd gen has only blocking triggers, which run before sign-up completes).
  * 1st-gen functions run in us-central1, our REGION, by default.
@@ -132,12 +141,19 @@ const worker: TaskQueueOptions = {
 const runWorkerStep = async (
   request: Parameters<typeof import("./handlers/process-creation").processCreation>[0],
 ) => {
-  const [{ processCreation }, runtime] = await Promise.all([
+  const [{ processCreation }, runtime, { loadInputs }, { grabFrame }] = await Promise.all([
     import("./handlers/process-creation"),
     import("./config/runtime"),
+    import("./handlers/worker-inputs"),
+    import("./models/local-render"),
   ]);
   const [model, media] = await Promise.all([runtime.videoModel(), runtime.mediaStore()]);
-  await processCreation(request, { model, media, settings: runtime.workerSettings() });
+  await processCreation(request, {
+    model,
+    media,
+    settings: runtime.workerSettings(),
+    loadInputs: (inputs) => loadInputs(inputs, { media, grabFrame }),
+  });
 };
 
 /** First step of every creation: starts the paid generation, so it keeps to the model's quota. */
@@ -160,9 +176,11 @@ export const pollGeneration = onTaskDispatched(
 
 /** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
 const sweepPass = async () => {
-  const [sweeper, params] = await Promise.all([
+  const [sweeper, params, uploadSweeper, runtime] = await Promise.all([
     import("./handlers/sweeper"),
     import("./config/params"),
+    import("./handlers/upload-sweeper"),
+    import("./config/runtime"),
   ]);
   const thresholds = sweepThresholds(params);
   const report = await sweeper.sweepCreations(thresholds);
@@ -171,7 +189,8 @@ const sweepPass = async () => {
     thresholds.startsPerMinute,
     scaledMs((min + max) / 2),
   );
-  return { ...report, repositioned };
+  const uploadsRemoved = await uploadSweeper.sweepUploads(await runtime.mediaStore());
+  return { ...report, repositioned, uploadsRemoved };
 };
 
 /** The sweeper's thresholds at the current time scale (the prod-scaled profile divides them). */
@@ -195,6 +214,8 @@ export const sweepCreations = onSchedule(
     timeoutSeconds: 300,
     memory: "256MiB",
     maxInstances: MAX_INSTANCES.sweeper,
+    // Expired uploads are removed from R2 too.
+    secrets: [r2AccessKeyId, r2SecretAccessKey],
   },
   async () => {
     await sweepPass();

@@ -30,6 +30,8 @@ import * as creationStore from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
+import { resolveVisualInputs, type InputLookups } from "./visual-inputs";
+import * as uploadStore from "../adapters/upload-store";
 
 /** How each refusal reaches the client: the code it branches on, and words for a person. */
 const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string }> = {
@@ -65,6 +67,10 @@ export interface SubmitDeps {
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
   limits: (request: CallableRequest<unknown>) => SubmitLimits;
+  /** Visual inputs: where uploads and source videos are looked up (default: Firestore). */
+  inputs?: Pick<InputLookups, "getUpload" | "getCreation"> & {
+    markUploadsUsed: typeof uploadStore.markUploadsUsed;
+  };
 }
 export type SubmitLimits = Parameters<typeof creationStore.submitCreation>[2];
 
@@ -129,9 +135,16 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     });
   }
   return guarded("generateVideo", async () => {
+    const lookups = deps.inputs ?? { ...uploadStore, getCreation: deps.store.getCreation };
+    const visual = await resolveVisualInputs(userId, input, veoModelId.value(), {
+      ...lookups,
+      jobLimitMs: scaledMs(sweepHardLimitSeconds.value()),
+      nowMs: Date.now(),
+    });
     const cost = priceOf(input);
     const creationId = deps.store.mintCreationId(userId, input.requestId);
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
+    if (visual) creation.inputs = visual.inputs;
     // A replay of an accepted request is answered whatever the queue looks like now.
     const replay = input.requestId ? (await deps.store.getCreation(creationId)) !== null : false;
     const backlog = await admitToQueue(replay, deps);
@@ -148,6 +161,11 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
+    if (visual?.uploadIds.length && outcome.outcome === "created") {
+      await lookups
+        .markUploadsUsed(visual.uploadIds, creationId)
+        .catch((err) => logs.unexpected("markUploadsUsed", err, { creationId }));
+    }
     return {
       response: {
         creationId,
