@@ -2,6 +2,7 @@
 // healthCheck on the same stack, with distinct users at each concurrency. The start queue
 // is held meanwhile, so workers do not compete with the submissions for this machine's CPU
 // (in production they run on other instances).
+import { newRequestId } from "../../client/callables";
 import { callFunction } from "../../test-harness/callable";
 import type { TestUser } from "../../test-harness/emulators";
 import { errorRate, runClients, type LoadResult } from "../lib/load";
@@ -11,6 +12,7 @@ import { setQueueLimits, signedUpUsers, type QueueLimits } from "../lib/stack";
 /** A user may have this many unfinished jobs (MAX_ACTIVE_CREATIONS). */
 const CALLS_PER_USER = 3;
 const INPUT = { prompt: "bench submission [[slow:0]]", duration: 4 }; // 5 tokens
+// Each submission carries a fresh requestId, as the client module sends one on every call.
 
 export interface Percentiles {
   p50: Spread;
@@ -49,7 +51,11 @@ function callers(users: TestUser[]) {
   let any = 0;
   const generate = async (client: { user?: TestUser }, i: number) => {
     if (i % CALLS_PER_USER === 0) client.user = pool.take();
-    await callFunction("generateVideo", INPUT, client.user!.idToken);
+    await callFunction(
+      "generateVideo",
+      { ...INPUT, requestId: newRequestId() },
+      client.user!.idToken,
+    );
   };
   // The same kind of token a signed-in app sends: only the handler differs.
   const health = async (client: { user?: TestUser }, i: number) => {

@@ -8,6 +8,7 @@ import { FieldValue, type DocumentReference, type Transaction } from "firebase-a
 import { creationIdFor, decideAdmission, type Admission } from "../domain/admission";
 import { ACTIVE_STATUSES, canDelete, isEnd, transition } from "../domain/creation-state";
 import type { Creation } from "../domain/creation";
+import { queuePlacement, type BacklogDecision } from "../domain/backlog";
 import { debitEntry, refundEntry } from "../domain/ledger";
 import {
   decideMediaOp,
@@ -51,6 +52,16 @@ export type SubmitOutcome =
   | { outcome: "created" | "replayed"; cost: number; balance: number; status: CreationStatus }
   | Extract<Admission, { outcome: "reject" }>;
 
+export interface SubmitLimits {
+  maxActiveJobs: number;
+  welcome: WelcomeRequest;
+  /**
+   * The start queue's backlog decision, begun before the transaction so the count runs
+   * alongside its reads; only a new job waits for it (a replay is answered without it).
+   */
+  backlog: Promise<BacklogDecision>;
+}
+
 /**
  * Debits the user, writes the creation and its ledger entry: all or nothing. A user whose
  * document the sign-up trigger has not written yet gets it here, welcome grant included.
@@ -58,7 +69,7 @@ export type SubmitOutcome =
 export async function submitCreation(
   creationId: string,
   creation: Creation,
-  limits: { maxActiveJobs: number; welcome: WelcomeRequest },
+  limits: SubmitLimits,
 ): Promise<SubmitOutcome> {
   const { maxActiveJobs } = limits;
   const db = firestore();
@@ -102,6 +113,8 @@ export async function submitCreation(
       const stored = existingSnap.data() as Creation;
       return { outcome: "replayed", cost: stored.cost, balance, status: stored.status };
     }
+    const placement = queuePlacement(await limits.backlog);
+    if (placement.outcome === "reject") return placement;
     const balances = {
       tokenBalance: balance - creation.cost,
       totalTokensSpent:
@@ -112,6 +125,7 @@ export async function submitCreation(
     else tx.update(user, { ...balances, updatedAt: FieldValue.serverTimestamp() });
     tx.create(ref, {
       ...creation,
+      ...placement.fields,
       createdAt: FieldValue.serverTimestamp(),
       updatedAt: FieldValue.serverTimestamp(),
       workerStartedAt: null,

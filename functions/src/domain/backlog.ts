@@ -6,6 +6,7 @@
  * `resource-exhausted` and a retry-after, before any charge. Accepted jobs get their queue
  * position and an estimated ready time.
  */
+import { ErrorReason } from "../contract";
 
 export interface BacklogLimits {
   /** The start queue's rate (the model's quota, scaled in the prod-scaled profile). */
@@ -52,5 +53,29 @@ export function decideBacklog(
     queuePosition,
     estimatedStartMs,
     estimatedReadyMs: estimatedStartMs + renderMs,
+  };
+}
+
+/** What a new job's creation gets from the backlog decision, or the queue-full refusal. */
+export type QueuePlacement =
+  | { outcome: "accept"; fields: { queuePosition: number; estimatedReadyAt: Date } }
+  | { outcome: "reject"; reason: ErrorReason; details: Record<string, unknown> };
+
+/** The last check before the charge: replays and other refusals are decided before it. */
+export function queuePlacement(decision: BacklogDecision): QueuePlacement {
+  if (decision.outcome === "reject") {
+    const { retryAfterSeconds, pending, capacity } = decision;
+    return {
+      outcome: "reject",
+      reason: ErrorReason.queueFull,
+      details: { retryAfterSeconds, pending, capacity },
+    };
+  }
+  return {
+    outcome: "accept",
+    fields: {
+      queuePosition: decision.queuePosition,
+      estimatedReadyAt: new Date(decision.estimatedReadyMs),
+    },
   };
 }

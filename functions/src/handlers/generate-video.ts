@@ -62,7 +62,7 @@ const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string 
 export interface SubmitDeps {
   store: Pick<
     typeof creationStore,
-    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending" | "getCreation"
+    "mintCreationId" | "submitCreation" | "markEnqueueFailed" | "countPending"
   >;
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
@@ -72,7 +72,7 @@ export interface SubmitDeps {
     markUploadsUsed: typeof uploadStore.markUploadsUsed;
   };
 }
-export type SubmitLimits = Parameters<typeof creationStore.submitCreation>[2];
+export type SubmitLimits = Omit<creationStore.SubmitLimits, "backlog">;
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
@@ -135,7 +135,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     });
   }
   return guarded("generateVideo", async () => {
-    const lookups = deps.inputs ?? { ...uploadStore, getCreation: deps.store.getCreation };
+    const lookups = deps.inputs ?? { ...uploadStore, getCreation: creationStore.getCreation };
     const visual = await resolveVisualInputs(userId, input, veoModelId.value(), {
       ...lookups,
       jobLimitMs: scaledMs(sweepHardLimitSeconds.value()),
@@ -145,19 +145,13 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     const creationId = deps.store.mintCreationId(userId, input.requestId);
     const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
     if (visual) creation.inputs = visual.inputs;
-    // A replay of an accepted request is answered whatever the queue looks like now.
-    const replay = input.requestId ? (await deps.store.getCreation(creationId)) !== null : false;
-    const backlog = await admitToQueue(replay, deps);
-    if (backlog?.outcome === "reject") {
-      const { retryAfterSeconds, pending, capacity } = backlog;
-      throw refuse(ErrorReason.queueFull, { retryAfterSeconds, pending, capacity });
-    }
-    if (backlog) {
-      creation.queuePosition = backlog.queuePosition;
-      creation.estimatedReadyAt = new Date(backlog.estimatedReadyMs);
-    }
-
-    const outcome = await deps.store.submitCreation(creationId, creation, deps.limits(request));
+    // The backlog count and the transaction's reads go out together: one round trip, not two.
+    const backlog = admitToQueue(deps);
+    backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
+    const outcome = await deps.store.submitCreation(creationId, creation, {
+      ...deps.limits(request),
+      backlog,
+    });
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
@@ -182,11 +176,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
  * The backlog check before any charge (domain/backlog.ts): one count() of the pending jobs.
  * Durations and rate at the current time scale, so the prod-scaled profile behaves the same.
  */
-async function admitToQueue(
-  replay: boolean,
-  deps: SubmitDeps,
-): Promise<BacklogDecision | undefined> {
-  if (replay) return undefined;
+async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
   const scale = timeScale();
   return decideBacklog(
     await deps.store.countPending(),

@@ -5,6 +5,7 @@
  */
 import type * as creationStore from "../../src/adapters/creation-store";
 import { decideAdmission } from "../../src/domain/admission";
+import { queuePlacement } from "../../src/domain/backlog";
 import { canDelete, isEnd, transition } from "../../src/domain/creation-state";
 import type { Creation } from "../../src/domain/creation";
 import { decideMediaOp, MEDIA_OP_LEASE_MS } from "../../src/domain/media-op";
@@ -32,7 +33,7 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
   mintCreationId: Store["mintCreationId"] = (_userId, requestId) =>
     requestId ? `req-${requestId}` : `auto-${++this.nextId}`;
 
-  submitCreation: Store["submitCreation"] = (id, creation, limits) => {
+  submitCreation: Store["submitCreation"] = async (id, creation, limits) => {
     const { policy, account } = limits.welcome;
     const welcome = welcomeVerdict(policy, account).eligible ? policy.tokens : 0;
     const balance = this.balances.get(creation.userId) ?? welcome;
@@ -45,24 +46,21 @@ export class MemoryStore implements LifecycleStore, WorkerStore, Required<Submit
       activeJobs: this.activeJobsOf(creation.userId),
       maxActiveJobs: limits.maxActiveJobs,
     });
-    if (admission.outcome === "reject") return Promise.resolve(admission);
+    if (admission.outcome === "reject") return admission;
     if (admission.outcome === "replay") {
       const stored = this.creations.get(id)!;
-      return Promise.resolve({
-        outcome: "replayed",
-        cost: stored.cost,
-        balance,
-        status: stored.status,
-      });
+      return { outcome: "replayed", cost: stored.cost, balance, status: stored.status };
     }
+    const placement = queuePlacement(await limits.backlog);
+    if (placement.outcome === "reject") return placement;
     this.balances.set(creation.userId, balance - creation.cost);
-    this.put(id, creation);
-    return Promise.resolve({
+    this.put(id, { ...creation, ...placement.fields });
+    return {
       outcome: "created",
       cost: creation.cost,
       balance: balance - creation.cost,
       status: creation.status,
-    });
+    };
   };
 
   markEnqueueFailed: Store["markEnqueueFailed"] = (id, failed) => {
