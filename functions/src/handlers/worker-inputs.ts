@@ -5,11 +5,7 @@
  * a video to extend is handed over as a stream. Anything unusable is an InputError: the job
  * ends `failed`, refunded, with words naming the input.
  */
-import {
-  MAX_UPLOAD_BYTES,
-  type CreationInputs,
-  type StoredImage,
-} from "../contract";
+import { MAX_UPLOAD_BYTES, type CreationInputs, type StoredImage } from "../contract";
 import { InputError } from "../domain/failure";
 import { checkImage } from "../domain/image-probe";
 import type { InputImage, ModelInputs } from "../domain/video-model";
