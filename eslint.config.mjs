@@ -128,7 +128,14 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["**/functions/src/**", "!**/functions/src/contract"],
+              // And the price table (pure, contract types only), for the cost preview.
+              group: [
+                "**/functions/src/**",
+                "!**/functions/src/contract",
+                "!**/functions/src/domain",
+                "**/functions/src/domain/*",
+                "!**/functions/src/domain/pricing",
+              ],
               message: "Apps depend on the contract only (functions/src/contract).",
             },
             {

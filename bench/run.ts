@@ -7,6 +7,7 @@
 //   BENCH_UPLOAD_MIB (512)    object size for the streaming figure
 //   BENCH_JOBS (100)          jobs per throughput run
 //   BENCH_LEVELS (1,16,64)    submission concurrencies
+//   BENCH_REST (1)            0: figure 1 without its second pass over REST (preferRest)
 import os from "node:os";
 import { buildFunctions } from "../stack/build";
 import { startStack } from "../stack/stack";
@@ -90,6 +91,7 @@ async function measureAll(figures: Figures): Promise<void> {
         const levels = (process.env.BENCH_LEVELS ?? "1,16,64").split(",").map(Number);
         figures.submission = await measureSubmission(levels, RUNS, local, log);
         await resetState();
+        if (process.env.BENCH_REST === "0") return;
         // The same with the functions' Admin Firestore client on REST (preferRest), which the
         // SDK also reads from FIRESTORE_PREFER_REST: the emulators restart with it set.
         log("restarting the Firebase emulators with FIRESTORE_PREFER_REST=true");

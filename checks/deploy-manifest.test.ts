@@ -197,14 +197,18 @@ describe("deploy manifest (firebase-functions discovery + firebase-tools resolut
     }
   });
 
-  it("starts generations at the configured model's Vertex AI quota, and polls without it", () => {
-    const model = deploy.params.find((p) => p.name === "VEO_MODEL")?.default as string;
-    const quota = capabilitiesOf(model);
-    expect(quota?.ga, `${model} is a GA model`).to.equal(true);
-    expect(model).not.to.match(/preview/);
+  it("starts generations within every tier's Vertex AI quota, and polls without it", () => {
     const start = byId("startGeneration").taskQueueTrigger?.rateLimits;
+    const quotas = ["VEO_MODEL_STANDARD", "VEO_MODEL_FAST", "VEO_MODEL_LITE"].map((name) => {
+      const model = deploy.params.find((p) => p.name === name)?.default as string;
+      const quota = capabilitiesOf(model);
+      expect(quota?.ga, `${name}: ${model} is a GA model`).to.equal(true);
+      expect(model).not.to.match(/preview/);
+      return quota?.startsPerMinute ?? 0;
+    });
+    // The tiers share the start queue: its rate is the smallest quota (50/min for Veo 3.1).
     expect((start?.maxDispatchesPerSecond ?? Infinity) * 60).to.be.closeTo(
-      quota?.startsPerMinute ?? 0,
+      Math.min(...quotas),
       1e-9,
     );
     const poll = byId("pollGeneration").taskQueueTrigger?.rateLimits;

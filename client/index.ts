@@ -8,5 +8,6 @@
 export * from "../functions/src/contract";
 export * from "./callables";
 export * from "./errors";
+export * from "./pricing";
 export * from "./types";
 export * from "./watch";

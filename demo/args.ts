@@ -12,6 +12,7 @@ export const USAGE = `Usage: npm start -- [prompt] [options]
   --duration 4|6|8       seconds (default 8)
   --resolution 720p|1080p  (default 720p)
   --audio                generate audio
+  --model standard|fast|lite  Veo model tier (default fast): price and quality
   --timeout SECONDS      give up waiting for the video after this long (default 180)
   -h, --help             this text
 
@@ -37,6 +38,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         duration: { type: "string" },
         resolution: { type: "string" },
         audio: { type: "boolean", default: false },
+        model: { type: "string" },
         timeout: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -56,6 +58,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
     input.duration = numberOrText(values.duration) as GenerateVideoInput["duration"];
   if (values.resolution !== undefined)
     input.resolution = values.resolution as GenerateVideoInput["resolution"];
+  if (values.model !== undefined) input.model = values.model as GenerateVideoInput["model"];
   const timeout = values.timeout === undefined ? 180 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new UsageError(`--timeout must be a positive number of seconds`);

@@ -66,3 +66,41 @@ function explain(err: unknown): string {
     return `the Firebase emulators did not come up: ${message}\n  Full log: ${logFile}`;
   return `the local stack did not come up: ${message}\n  Emulator log: ${logFile}`;
 }
+
+/**
+ * Ctrl-C (or SIGTERM) for a command that runs on the local stack: the first signal aborts a
+ * stack start in progress (the command cleans up when the start returns) or else runs `stop`
+ * and exits 130; a second signal exits at once.
+ */
+export class StackSession {
+  interrupted = false;
+  private readonly abort = new AbortController();
+  private starting = false;
+
+  constructor(
+    private readonly log: (m: string) => void,
+    stop: () => Promise<void>,
+  ) {
+    let signals = 0;
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      process.on(sig, () => {
+        if (++signals > 1) process.exit(130);
+        log(`\n${sig}: stopping…`);
+        this.interrupted = true;
+        this.abort.abort();
+        if (this.starting) return;
+        void stop().finally(() => process.exit(130));
+      });
+    }
+  }
+
+  /** ensureStack, aborted by a signal (startStack stops what it began). */
+  async ensureStack(): Promise<DemoStack> {
+    this.starting = true;
+    try {
+      return await ensureStack(this.abort.signal, this.log);
+    } finally {
+      this.starting = false;
+    }
+  }
+}

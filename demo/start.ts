@@ -10,6 +10,7 @@ import {
   generateVideoInput,
   isInsufficientTokens,
   isInvalidArgument,
+  previewCost,
   validate,
   waitForEnd,
   type CreationSnapshot,
@@ -20,7 +21,7 @@ import { asksForFailure, parseDemoArgs, UsageError, USAGE } from "./args";
 import { downloadVideo } from "./download";
 import { connectClient, type ClientSdk } from "./firebase-client";
 import { formatLedger, ledgerOf, sumOf } from "./ledger";
-import { ensureStack, StackProblem, type DemoStack } from "./local-stack";
+import { StackProblem, StackSession, type DemoStack } from "./local-stack";
 import { ProgressView } from "./progress";
 
 const OUT_DIR = path.join(REPO_ROOT, "out");
@@ -42,10 +43,8 @@ class DemoFailure extends Error {
 
 let demoStack: DemoStack | undefined;
 let client: ClientSdk | undefined;
-let interrupted = false;
-/** While the stack starts, Ctrl-C aborts the start and main() cleans up (startStack stops what it began). */
-let stackStarting = false;
 let shuttingDown: Promise<void> | undefined;
+const session = new StackSession(say, shutdown);
 
 async function main(): Promise<number> {
   const args = parseDemoArgs(process.argv.slice(2));
@@ -62,11 +61,7 @@ async function main(): Promise<number> {
     throw err;
   }
   say("Phoenix video engine — local demo (Ctrl-C to stop)");
-  const abort = new AbortController();
-  onInterrupt(abort);
-
-  stackStarting = true;
-  demoStack = await ensureStack(abort.signal, say).finally(() => (stackStarting = false));
+  demoStack = await session.ensureStack();
   say(`✔ local stack ${demoStack.started ? "started" : "reused (already running)"} at ${since()}`);
   const crashed = demoStack.stack.crashed.then((message) =>
     Promise.reject(new DemoFailure(message)),
@@ -88,6 +83,11 @@ async function main(): Promise<number> {
   );
   say(`✔ welcome grant claimed: balance ${before} tokens`);
 
+  const { model, duration, resolution, generateAudio } = generateVideoInput.parse(args.input);
+  const price = previewCost(args.input);
+  say(
+    `▶ model ${model}: ${price?.tokensPerSecond} tokens/s at ${resolution}${generateAudio ? " with audio" : ""} → ${price?.cost} tokens for ${duration} s`,
+  );
   say(`▶ generateVideo ${JSON.stringify(args.input)}`);
   const queued = await generateVideo(functions, args.input).catch((err: unknown) => {
     if (isInvalidArgument(err))
@@ -178,21 +178,6 @@ async function reportLedger(
   return true;
 }
 
-/** Ctrl-C: stop what this run started, then leave; a second Ctrl-C leaves at once. */
-function onInterrupt(abort: AbortController): void {
-  let count = 0;
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.on(sig, () => {
-      if (++count > 1) process.exit(130);
-      say(`\n${sig}: stopping…`);
-      interrupted = true;
-      abort.abort();
-      if (stackStarting) return;
-      void shutdown().finally(() => process.exit(130));
-    });
-  }
-}
-
 /** Once only: the signal handler and the end of main() may both ask for it. */
 function shutdown(): Promise<void> {
   shuttingDown ??= closeAll();
@@ -224,12 +209,12 @@ function failureMessage(err: unknown): { message: string; code: number } {
 void main()
   .catch((err: unknown) => {
     // After Ctrl-C, errors are the echo of closing the SDK and the stack: not worth showing.
-    if (interrupted) return 130;
+    if (session.interrupted) return 130;
     const { message, code } = failureMessage(err);
     console.error(`✖ ${message}`);
     return code;
   })
   .then(async (code) => {
     await shutdown();
-    process.exit(interrupted ? 130 : code);
+    process.exit(session.interrupted ? 130 : code);
   });

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import path from "node:path";
-import { EMULATOR_LOG, LOG_DIR, PORTS, PROJECT_ID, REPO_ROOT, addr } from "./config";
+import { EMULATOR_LOG, PORTS, PROJECT_ID, REPO_ROOT, addr } from "./config";
 import { descendants, isAlive, signal } from "./process-tree";
 import { hubEmulators, loadedFunctionTriggers } from "./probes";
 import { assertPortsFree, waitForPortsFree } from "./ports";
@@ -18,6 +18,10 @@ export interface FirebaseEmulatorOptions {
   stopGraceMs?: number;
   /** Aborts a start that is still waiting for readiness (Ctrl-C). */
   signal?: AbortSignal;
+  /** The Firebase project folder (firebase.json); default: this repository. */
+  projectDir?: string;
+  /** Where the emulators' output goes; default: .data/logs/emulators.log. */
+  logFile?: string;
 }
 
 export interface RunningFirebaseEmulators {
@@ -46,9 +50,10 @@ export async function startFirebaseEmulators(
 ): Promise<RunningFirebaseEmulators> {
   await assertPortsFree(FIREBASE_PORTS.map((port) => ({ port, name: "Firebase emulators" })));
   const only = ["auth", "functions", "tasks", ...(options.officialFirestore ? ["firestore"] : [])];
-  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = options.logFile ?? EMULATOR_LOG;
+  mkdirSync(path.dirname(logFile), { recursive: true });
   // The child writes to the file itself: its output survives us and never blocks on a pipe.
-  const logFd = openSync(EMULATOR_LOG, "w");
+  const logFd = openSync(logFile, "w");
   writeSync(
     logFd,
     `# firebase emulators:start --only ${only.join(",")} (${new Date().toISOString()})\n`,
@@ -70,7 +75,7 @@ export async function startFirebaseEmulators(
   const child = spawn(
     FIREBASE_BIN,
     ["emulators:start", "--only", only.join(","), "--project", PROJECT_ID, "--non-interactive"],
-    { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", logFd, logFd] },
+    { cwd: options.projectDir ?? REPO_ROOT, env, detached: true, stdio: ["ignore", logFd, logFd] },
   );
   closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => {
@@ -83,11 +88,11 @@ export async function startFirebaseEmulators(
 
   let stopping = false;
   const handle: RunningFirebaseEmulators = {
-    logFile: EMULATOR_LOG,
+    logFile,
     crashed: exited.then((code) =>
       stopping
         ? new Promise<string>(() => undefined)
-        : `Firebase emulators exited (code ${code}); see ${EMULATOR_LOG}`,
+        : `Firebase emulators exited (code ${code}); see ${logFile}`,
     ),
     stop: () => {
       stopping = true;
@@ -98,7 +103,7 @@ export async function startFirebaseEmulators(
   };
 
   try {
-    await waitUntilReady(only, exited, options.readyTimeoutMs ?? 120_000, options.signal);
+    await waitUntilReady(only, exited, options.readyTimeoutMs ?? 120_000, options.signal, logFile);
   } catch (err) {
     await handle.stop();
     throw err;
@@ -111,6 +116,7 @@ async function waitUntilReady(
   exited: Promise<number | null>,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  logFile: string,
 ): Promise<void> {
   const started = Date.now();
   let exitCode: number | null | undefined;
@@ -121,7 +127,7 @@ async function waitUntilReady(
     if (exitCode !== undefined) {
       throw new EmulatorStartError(
         `firebase emulators:start exited (code ${exitCode}) before it was ready. ` +
-          `Last lines of ${path.relative(REPO_ROOT, EMULATOR_LOG)}:\n${emulatorLogTail(25)}`,
+          `Last lines of ${path.relative(REPO_ROOT, logFile)}:\n${emulatorLogTail(25, logFile)}`,
       );
     }
     const running = await hubEmulators();
@@ -130,7 +136,7 @@ async function waitUntilReady(
     if (Date.now() - started > timeoutMs) {
       throw new EmulatorStartError(
         `Firebase emulators not ready after ${timeoutMs / 1000}s (hub reports: ` +
-          `${running.join(", ") || "nothing"}). Last lines of the log:\n${emulatorLogTail(25)}`,
+          `${running.join(", ") || "nothing"}). Last lines of the log:\n${emulatorLogTail(25, logFile)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 250));

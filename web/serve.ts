@@ -1,7 +1,7 @@
 // `npm run web`: Phoenix Studio on http://127.0.0.1:5173 against the local stack. Reuses a
 // complete running stack (`npm run emulators`, `npm start`) or starts one; Ctrl-C stops what
 // this run started and leaves the rest.
-import { ensureStack, StackProblem, type DemoStack } from "../demo/local-stack";
+import { StackProblem, StackSession, type DemoStack } from "../demo/local-stack";
 import { PortInUseError, assertPortsFree } from "../stack/ports";
 import { startStudio, STUDIO_PORT, type StudioServer } from "./server";
 
@@ -10,19 +10,14 @@ const say = (line: string) => console.log(line);
 let stack: DemoStack | undefined;
 let studio: StudioServer | undefined;
 let stopping: Promise<void> | undefined;
-let interrupted = false;
-/** While the stack starts, Ctrl-C aborts the start; startStack stops what it began, then main() ends. */
-let stackStarting = false;
+const session = new StackSession(say, stop);
 
 async function main(): Promise<void> {
-  const abort = new AbortController();
-  onSignals(abort);
   // Before the stack: a taken web port should not cost a stack start.
   await assertPortsFree([{ port: STUDIO_PORT, name: "Phoenix Studio" }]);
   say("Phoenix Studio — local (Ctrl-C to stop)");
-  stackStarting = true;
-  stack = await ensureStack(abort.signal, say).finally(() => (stackStarting = false));
-  if (interrupted) return;
+  stack = await session.ensureStack();
+  if (session.interrupted) return;
   say(
     `✔ local stack ${stack.started ? "started" : "reused (already running; left running on exit)"}`,
   );
@@ -46,29 +41,15 @@ function stop(): Promise<void> {
   return stopping;
 }
 
-function onSignals(abort: AbortController): void {
-  let count = 0;
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    process.on(sig, () => {
-      if (++count > 1) process.exit(130);
-      say(`\n${sig}: stopping…`);
-      interrupted = true;
-      abort.abort();
-      if (stackStarting) return;
-      void stop().finally(() => process.exit(130));
-    });
-  }
-}
-
 main().then(
   async () => {
     // Ctrl-C during the stack's start: the start was aborted; stop whatever came up anyway.
-    if (!interrupted) return;
+    if (!session.interrupted) return;
     await stop();
     process.exit(130);
   },
   async (err: unknown) => {
-    if (interrupted) {
+    if (session.interrupted) {
       await stop();
       process.exit(130);
     }

@@ -54,7 +54,7 @@ export async function measureThroughput(
   log: (m: string) => void,
 ): Promise<ThroughputRun> {
   await setQueueLimits("startGeneration", startQueue);
-  const users = await signedUpUsers(jobs);
+  const users = await signedUpUsers(jobs, log);
   const started = Date.now();
   let next = 0;
   const ids: string[] = [];

@@ -15,6 +15,7 @@ describe("client callables: validation with the shared schema", function () {
       duration: 8,
       resolution: "720p",
       generateAudio: false,
+      model: "fast",
     });
   });
 

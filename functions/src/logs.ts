@@ -16,6 +16,10 @@ export const logs = {
     cost?: number;
     outcome: string;
     durationMs: number;
+    /** Of durationMs: the admission transaction (with the backlog count beside its reads). */
+    storeMs?: number;
+    /** Of durationMs: the enqueue of the first step. */
+    enqueueMs?: number;
     reason?: string;
   }) => info("submission", fields),
   enqueueFailed: (creationId: string, err: unknown) =>

@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { launchBrowser } from "../../stack/browser";
 import { REPO_ROOT } from "../../stack/config";
+import { resetFirestore } from "../../test-harness/emulators";
 import { startStudio, type StudioServer } from "../server";
 import {
   PageProblems,
@@ -67,6 +68,8 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     card.and(page.locator(`[data-status="${status}"]`)).waitFor({ timeout: STEP_MS });
 
   before(async () => {
+    // The feed shows what this run publishes, not what earlier tiers left on the shared stack.
+    await resetFirestore();
     mkdirSync(SHOTS, { recursive: true });
     studio = await startStudio(0);
     browser = await launchBrowser();

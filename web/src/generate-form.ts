@@ -1,21 +1,23 @@
 /**
  * The generate form: every field of the generateVideo contract, a live cost preview from the
- * shared pricing, and the contract's refusals next to the fields they concern. The request id
+ * shared pricing (client previewCost), and the contract's refusals next to the fields they concern. The request id
  * is kept across resubmissions of unchanged input, so a retry after a lost reply never pays twice.
  */
 import {
   type ASPECT_RATIOS,
+  DEFAULT_MODEL,
   DURATIONS,
+  MODEL_CHOICES,
   RESOLUTIONS,
   generateVideo,
   newRequestId,
+  previewCost,
   type GenerateVideoInput,
   type GenerateVideoResult,
 } from "../../client";
 import type { Functions } from "firebase/functions";
 import { h } from "./dom";
 import { submitRefusals, tokens, type Slot } from "./messages";
-import { priceOf } from "./pricing";
 import type { View } from "./view";
 
 export interface GenerateForm extends View {
@@ -28,6 +30,11 @@ const ASPECT_LABELS: Record<(typeof ASPECT_RATIOS)[number], string> = {
   "16:9": "16:9 landscape",
 };
 const ASPECT_ORDER = Object.keys(ASPECT_LABELS) as (typeof ASPECT_RATIOS)[number][];
+const MODEL_LABELS: Record<(typeof MODEL_CHOICES)[number], string> = {
+  standard: "Standard (best)",
+  fast: "Fast",
+  lite: "Lite (cheapest)",
+};
 
 function choices<T extends string | number>(
   name: string,
@@ -102,6 +109,8 @@ export function generateForm(
     h("label", { for: "prompt" }, "Prompt"),
     prompt,
     slot("prompt"),
+    choices("model", "Model", MODEL_CHOICES, DEFAULT_MODEL, (v) => MODEL_LABELS[v]),
+    slot("model"),
     choices("aspectRatio", "Format", ASPECT_ORDER, "9:16", (v) => ASPECT_LABELS[v]),
     slot("aspectRatio"),
     choices("duration", "Length", DURATIONS, 8, (v) => `${v} s`),
@@ -147,6 +156,7 @@ export function generateForm(
       duration: Number(radio("duration")) as GenerateVideoInput["duration"],
       resolution: radio("resolution") as GenerateVideoInput["resolution"],
       generateAudio: audio.checked,
+      model: radio("model") as GenerateVideoInput["model"],
       ...(negativePrompt.value.trim() ? { negativePrompt: negativePrompt.value } : {}),
       // A non-number reaches the shared schema as NaN and is refused there, with the field named.
       ...(seedText ? { seed: Number(seedText) } : {}),
@@ -155,8 +165,9 @@ export function generateForm(
   }
 
   function showCost(): void {
-    const { duration = 8, resolution = "720p", generateAudio = false } = readInput();
-    const price = priceOf({ duration, resolution, generateAudio });
+    const preview = previewCost(readInput());
+    if (!preview) return;
+    const price = preview.cost;
     const after = balance === undefined ? "" : ` · you have ${tokens(balance)}`;
     cost.textContent = `Cost: ${tokens(price)}${after}`;
     cost.classList.toggle("short", balance !== undefined && price > balance);

@@ -37,6 +37,7 @@ const FIELD_MESSAGES: Record<keyof GenerateVideoInput, string> = {
   lastFrame: "A last frame needs a first image too, and a model that takes one.",
   referenceImages: "Up to 3 reference images, for an 8 s video, without a first image.",
   extend: "Only your own draft or published 720p video can be continued.",
+  model: "Choose Standard, Fast or Lite.",
 };
 
 const isField = (name: string): name is keyof typeof FIELD_MESSAGES => name in FIELD_MESSAGES;

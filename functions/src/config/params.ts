@@ -3,7 +3,8 @@
  * values are the defaults; the local stack overrides them in `functions/.env.demo-phoenix`.
  */
 import { defineBoolean, defineInt, defineSecret, defineString } from "firebase-functions/params";
-import { DEFAULT_VIDEO_MODEL, VIDEO_MODELS } from "../domain/video-capabilities";
+import type { ModelChoice } from "../contract";
+import { DEFAULT_MODEL_IDS, DEFAULT_VIDEO_MODEL, VIDEO_MODELS } from "../domain/video-capabilities";
 import { RUNTIME_SERVICE_ACCOUNT_ID } from "./deployment";
 import { PRODUCTION_SECONDS } from "./production";
 
@@ -60,7 +61,7 @@ export const taskMaxBackoffSeconds = defineInt("TASK_MAX_BACKOFF_SECONDS", {
 export const veoStartsPerMinute = defineInt("VEO_STARTS_PER_MINUTE", {
   default: VIDEO_MODELS[DEFAULT_VIDEO_MODEL].startsPerMinute,
   description:
-    "Generation starts per minute (the start queue's dispatch rate): at most the model's Vertex AI quota per project (Veo 3.1 GA: 50, preview and Veo 3.0/2.0 models: 10). Checked against VEO_MODEL at run time.",
+    "Generation starts per minute (the start queue's dispatch rate): at most the model's Vertex AI quota per project (Veo 3.1 GA: 50, preview and Veo 3.0/2.0 models: 10). Checked against every tier's model (VEO_MODEL_STANDARD, VEO_MODEL_FAST, VEO_MODEL_LITE) at run time: the tiers share the start queue.",
 });
 export const startMaxConcurrent = defineInt("START_MAX_CONCURRENT", {
   default: 10,
@@ -103,10 +104,15 @@ export const vertexLocation = defineString("VERTEX_LOCATION", {
   default: "us-central1",
   description: "Vertex AI location for Veo.",
 });
-export const veoModelId = defineString("VEO_MODEL", {
-  default: DEFAULT_VIDEO_MODEL,
-  description: `Veo model id, a GA id of domain/video-capabilities.ts (${Object.keys(VIDEO_MODELS).join(", ")}).`,
-});
+// The GA Vertex AI model id behind each tier of the `model` input.
+const veoModelParam = (choice: ModelChoice, name: string, what: string) =>
+  defineString(name, {
+    default: DEFAULT_MODEL_IDS[choice],
+    description: `Veo model id of the '${choice}' tier (${what}): a GA id of domain/video-capabilities.ts (${Object.keys(VIDEO_MODELS).join(", ")}).`,
+  });
+export const veoModelStandard = veoModelParam("standard", "VEO_MODEL_STANDARD", "best quality");
+export const veoModelFast = veoModelParam("fast", "VEO_MODEL_FAST", "the default tier");
+export const veoModelLite = veoModelParam("lite", "VEO_MODEL_LITE", "the lowest price");
 export const vertexApiEndpoint = defineString("VERTEX_API_ENDPOINT", {
   default: "",
   description: "Vertex AI base URL override (empty: https://{location}-aiplatform.googleapis.com).",

@@ -4,13 +4,15 @@
  * Vertex project, a Veo output bucket and real R2 endpoints, submissions are refused before
  * any charge and workers refuse to start a generation. Pure, so every rule is unit-tested.
  */
+import { MODEL_CHOICES, type ModelChoice } from "../contract";
 import { capabilitiesOf } from "../domain/video-capabilities";
 
 export interface DeploymentSettings {
   emulator: boolean;
   vertexProject: string;
   veoOutputUri: string;
-  veoModel: string;
+  /** The Vertex AI model id of each tier (VEO_MODEL_STANDARD, _FAST, _LITE). */
+  veoModels: Record<ModelChoice, string>;
   veoStartsPerMinute: number;
   r2Endpoint: string;
   r2PublicUrl: string;
@@ -21,12 +23,17 @@ export interface DeploymentSettings {
 /** One line per problem, naming the setting; empty when the deployment can take work. */
 export function settingProblems(settings: DeploymentSettings): string[] {
   const problems: string[] = [];
-  const model = capabilitiesOf(settings.veoModel);
-  if (!model) problems.push(`VEO_MODEL "${settings.veoModel}" is not a known GA Veo model`);
-  else if (!settings.emulator && settings.veoStartsPerMinute > model.startsPerMinute) {
-    problems.push(
-      `VEO_STARTS_PER_MINUTE ${settings.veoStartsPerMinute} exceeds ${settings.veoModel}'s quota of ${model.startsPerMinute}/min`,
-    );
+  for (const choice of MODEL_CHOICES) {
+    const id = settings.veoModels[choice];
+    const model = capabilitiesOf(id);
+    const param = `VEO_MODEL_${choice.toUpperCase()}`;
+    if (!model) problems.push(`${param} "${id}" is not a known GA Veo model`);
+    // The tiers share one start queue: its rate must fit every tier's quota.
+    else if (!settings.emulator && settings.veoStartsPerMinute > model.startsPerMinute) {
+      problems.push(
+        `VEO_STARTS_PER_MINUTE ${settings.veoStartsPerMinute} exceeds ${id}'s quota of ${model.startsPerMinute}/min (${param})`,
+      );
+    }
   }
   if (settings.emulator) return problems; // the local model and the R2 stand-in need nothing more
   if (!settings.vertexProject) {

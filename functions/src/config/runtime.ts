@@ -3,6 +3,7 @@
  * per instance. Heavy modules load here only when a function first needs them.
  */
 import type { MediaStore } from "../adapters/media-store";
+import type { ModelChoice } from "../contract";
 import type { VideoModel } from "../domain/video-model";
 import type { WorkerSettings } from "../domain/worker-step";
 import { isEmulator } from "./environment";
@@ -21,7 +22,9 @@ import {
   r2PublicUrl,
   r2SecretAccessKey,
   taskMaxAttempts,
-  veoModelId,
+  veoModelFast,
+  veoModelLite,
+  veoModelStandard,
   veoStartsPerMinute,
   veoOutputUri,
   vertexApiEndpoint,
@@ -52,11 +55,20 @@ export function deploymentSettings(): DeploymentSettings {
     emulator: isEmulator(),
     vertexProject: vertexProject.value(),
     veoOutputUri: veoOutputUri.value(),
-    veoModel: veoModelId.value(),
+    veoModels: configuredModelIds(),
     veoStartsPerMinute: veoStartsPerMinute.value(),
     r2Endpoint: r2Endpoint.value(),
     r2PublicUrl: r2PublicUrl.value(),
     timeScale: timeScaleParam.value(),
+  };
+}
+
+/** The Vertex AI model id behind each tier of the `model` input. */
+export function configuredModelIds(): Record<ModelChoice, string> {
+  return {
+    standard: veoModelStandard.value(),
+    fast: veoModelFast.value(),
+    lite: veoModelLite.value(),
   };
 }
 
@@ -78,7 +90,7 @@ export function videoModel(): Promise<VideoModel> {
       localRenderDelayRangeMs: localRenderRangeMs(),
       vertexProject: vertexProject.value(),
       vertexLocation: vertexLocation.value(),
-      veoModelId: veoModelId.value(),
+      veoModelId: veoModelFast.value(),
       veoStorageUri: veoOutputUri.value(),
       vertexApiEndpoint: vertexApiEndpoint.value() || undefined,
       localStateDir: localModelDir.value() || undefined,

@@ -4,7 +4,7 @@
  * needs. Timestamps (`createdAt`, `updatedAt`, `workerStartedAt`, `completedAt`,
  * `refundedAt`) are added by the store as server timestamps and typed by each reader's SDK.
  */
-import type { AspectRatio, CreationStatus, Duration, Resolution } from "./index";
+import type { AspectRatio, CreationStatus, Duration, ModelChoice, Resolution } from "./index";
 import type { CreationInputs } from "./inputs";
 
 export interface Creation {
@@ -48,6 +48,10 @@ export interface Creation {
   mediaOp?: CreationMediaOp | null;
   /** The visual inputs it was made from (absent for text-to-video). */
   inputs?: CreationInputs;
+  /** The model tier asked for (absent on documents older than model choice: the default tier). */
+  model?: ModelChoice;
+  /** The Vertex AI model id the tier mapped to at submission, checked and priced for it. */
+  veoModel?: string;
 }
 
 /** A lease on a creation's media objects: publish and delete take turns (domain/media-op.ts). */

@@ -12,6 +12,14 @@ export const DURATIONS = [4, 6, 8] as const;
 export type Duration = (typeof DURATIONS)[number];
 export const RESOLUTIONS = ["720p", "1080p"] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
+/**
+ * The Veo model tiers a user picks from (`model`); configuration maps each to a GA Vertex AI
+ * model id. The price and what can be asked for depend on the tier.
+ */
+export const MODEL_CHOICES = ["standard", "fast", "lite"] as const;
+export type ModelChoice = (typeof MODEL_CHOICES)[number];
+/** The tier a request without `model` gets: Veo 3.1 Fast, the production model before tiers. */
+export const DEFAULT_MODEL: ModelChoice = "fast";
 
 /** Work still to do: a creation in one of these has not ended. */
 export const ACTIVE_STATUSES = ["pending", "processing"] as const;
@@ -59,6 +67,7 @@ export const generateVideoInput = z.strictObject({
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   requestId: idempotencyKey.optional(),
   ...visualInputFields,
+  model: z.enum(MODEL_CHOICES).default(DEFAULT_MODEL),
 });
 export type GenerateVideoInput = z.input<typeof generateVideoInput>;
 export type GenerateVideoRequest = z.output<typeof generateVideoInput>;

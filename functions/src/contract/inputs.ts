@@ -24,6 +24,8 @@ export const MAX_REFERENCE_IMAGES = 3;
 export const REFERENCE_TYPES = ["asset", "style"] as const;
 export type ReferenceType = (typeof REFERENCE_TYPES)[number];
 export const FRAMES = ["first", "last"] as const;
+/** What an extension adds (Veo 3.1 and Veo 2 continue a clip by 7 s); it is priced for these. */
+export const EXTENSION_SECONDS = 7;
 
 export const UPLOAD_ID_PATTERN = /^up_[A-Za-z0-9]{20,40}$/;
 const creationId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be a creation id");

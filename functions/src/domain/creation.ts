@@ -2,7 +2,7 @@
  * A new creation, the model request it carries, and where its video goes. The document type
  * itself is part of the contract (contract/creation.ts).
  */
-import type { Creation, GenerateVideoRequest } from "../contract";
+import { DEFAULT_MODEL, type Creation, type GenerateVideoRequest } from "../contract";
 import { INITIAL_STATUS } from "./creation-state";
 import type { VideoRequest } from "./video-model";
 
@@ -13,6 +13,8 @@ export function newCreation(
   request: GenerateVideoRequest,
   cost: number,
   requestHash: string,
+  /** The Vertex AI model id the request's tier maps to (config), already checked against it. */
+  veoModel?: string,
 ): Creation {
   return {
     userId,
@@ -44,6 +46,8 @@ export function newCreation(
     operationName: null,
     operationStartedAtMs: null,
     generationRestarts: 0,
+    model: request.model,
+    ...(veoModel ? { veoModel } : {}),
   };
 }
 
@@ -58,6 +62,7 @@ export function videoRequestOf(id: string, creation: Creation): VideoRequest {
     resolution: creation.resolution,
     generateAudio: creation.generateAudio,
     ...(creation.seed !== null ? { seed: creation.seed } : {}),
+    ...(creation.veoModel ? { modelId: creation.veoModel } : {}),
   };
 }
 
@@ -68,6 +73,7 @@ export function mediaPathOf(userId: string, creationId: string): string {
 
 /** What the parameters of a request are, for the idempotency fingerprint. */
 export function fingerprintFields(request: GenerateVideoRequest): Record<string, unknown> {
-  const { requestId: _ignored, ...rest } = request;
-  return rest;
+  const { requestId: _ignored, model, ...rest } = request;
+  // The default tier is left out, so a replay of a request sent before tiers existed still matches.
+  return model === DEFAULT_MODEL ? rest : { ...rest, model };
 }

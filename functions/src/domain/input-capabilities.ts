@@ -1,10 +1,17 @@
 /**
- * Which visual inputs each model takes, per the Vertex AI Veo pages (Veo 3.1: image, first and
- * last frame, up to 3 asset reference images at 8 s, extension by 7 s at 720p; Veo 3.0: image
- * only; Veo 2: image, last frame, extension), and the rules a request with inputs must keep.
+ * Which visual inputs each model takes, per the Vertex AI Veo pages (Veo 3.1 and 3.1 Fast: image,
+ * first and last frame, up to 3 asset reference images at 8 s, extension by 7 s at 720p; 3.1
+ * Lite: image, first and last frame; Veo 3.0: image only; Veo 2: image, last frame, extension),
+ * and the rules a request with inputs must keep.
  * Checked at submission, before any charge; each refusal names the field and the rule.
  */
-import type { Duration, InputRuleViolation, Resolution, VisualInputs } from "../contract";
+import {
+  EXTENSION_SECONDS,
+  type Duration,
+  type InputRuleViolation,
+  type Resolution,
+  type VisualInputs,
+} from "../contract";
 import type { VideoModelId } from "./video-capabilities";
 
 export interface InputCapabilities {
@@ -21,7 +28,7 @@ const VEO_3_1: InputCapabilities = {
   image: true,
   lastFrame: true,
   referenceImages: { asset: 3, style: 0, durations: [8] },
-  extend: { resolutions: ["720p"], addedSeconds: 7 },
+  extend: { resolutions: ["720p"], addedSeconds: EXTENSION_SECONDS },
 };
 const VEO_3_0: InputCapabilities = {
   image: true,
@@ -33,13 +40,15 @@ const VEO_3_0: InputCapabilities = {
 export const INPUT_CAPABILITIES: Record<VideoModelId, InputCapabilities> = {
   "veo-3.1-generate-001": VEO_3_1,
   "veo-3.1-fast-generate-001": VEO_3_1,
+  // Lite: image-to-video and first/last frame only (no references, no extension).
+  "veo-3.1-lite-generate-001": { ...VEO_3_0, lastFrame: true },
   "veo-3.0-generate-001": VEO_3_0,
   "veo-3.0-fast-generate-001": VEO_3_0,
   "veo-2.0-generate-001": {
     image: true,
     lastFrame: true,
     referenceImages: { asset: 0, style: 0, durations: [] },
-    extend: { resolutions: ["720p"], addedSeconds: 7 },
+    extend: { resolutions: ["720p"], addedSeconds: EXTENSION_SECONDS },
   },
 };
 
@@ -141,7 +150,7 @@ function extendRules(
     add(
       "duration",
       "extend-duration",
-      `An extension adds ${model.extend.addedSeconds} s; leave duration at 8 (its price).`,
+      `An extension adds ${model.extend.addedSeconds} s; leave duration at 8.`,
     );
   if (request.image || request.lastFrame)
     add("extend", "exclusive", "An extension cannot be combined with image or lastFrame.");

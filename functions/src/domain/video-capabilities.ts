@@ -5,7 +5,7 @@
  * against its model at submission, before any charge: a combination the model refuses would
  * otherwise be charged, fail as invalid and be refunded.
  */
-import type { AspectRatio, Duration, Resolution } from "../contract";
+import type { AspectRatio, Duration, ModelChoice, Resolution } from "../contract";
 
 export interface ModelCapabilities {
   /** Generally available id (the `-preview` Veo ids were withdrawn from Vertex AI in 2026). */
@@ -27,6 +27,8 @@ const VEO_3: Omit<ModelCapabilities, "ga" | "startsPerMinute"> = {
 export const VIDEO_MODELS = {
   "veo-3.1-generate-001": { ga: true, startsPerMinute: 50, ...VEO_3 },
   "veo-3.1-fast-generate-001": { ga: true, startsPerMinute: 50, ...VEO_3 },
+  // Veo 3.1 Lite (GA id veo-3.1-lite-generate-001): the cost tier, 720p and 1080p with audio.
+  "veo-3.1-lite-generate-001": { ga: true, startsPerMinute: 50, ...VEO_3 },
   "veo-3.0-generate-001": { ga: true, startsPerMinute: 10, ...VEO_3 },
   "veo-3.0-fast-generate-001": { ga: true, startsPerMinute: 10, ...VEO_3 },
   // Veo 2: 5-8 s (so 6 and 8 of ours), 720p, no audio.
@@ -43,6 +45,13 @@ export type VideoModelId = keyof typeof VIDEO_MODELS;
 
 /** The production model: Veo 3.1 Fast, GA. */
 export const DEFAULT_VIDEO_MODEL: VideoModelId = "veo-3.1-fast-generate-001";
+
+/** The GA model each tier runs on unless configuration says otherwise (config/params.ts). */
+export const DEFAULT_MODEL_IDS: Record<ModelChoice, VideoModelId> = {
+  standard: "veo-3.1-generate-001",
+  fast: DEFAULT_VIDEO_MODEL,
+  lite: "veo-3.1-lite-generate-001",
+};
 
 export function capabilitiesOf(modelId: string): ModelCapabilities | undefined {
   return Object.hasOwn(VIDEO_MODELS, modelId)

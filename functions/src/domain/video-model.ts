@@ -16,6 +16,8 @@ export interface VideoRequest {
   resolution: Resolution;
   generateAudio: boolean;
   seed?: number;
+  /** The Vertex AI model id of the request's tier (absent: the adapter's own model). */
+  modelId?: string;
   /** Visual inputs, checked and loaded by the worker (absent for text-to-video). */
   inputs?: ModelInputs;
 }
@@ -45,8 +47,10 @@ export type OperationStatus =
   | { done: true; video: VideoLocation };
 
 export interface VideoModel {
-  /** Stored on the creation as `modelUsed`. */
+  /** The adapter's model; stored on the creation as `modelUsed` unless `modelFor` says otherwise. */
   readonly modelId: string;
+  /** The model a request runs on (Veo: the request's tier), stored as `modelUsed`. */
+  modelFor?(request: VideoRequest): string;
   /**
    * Starts a paid generation and returns the operation name. `attempt` counts earlier
    * transient failures for this creation (the local model's `[[transient:N]]` uses it).

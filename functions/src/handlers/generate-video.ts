@@ -18,12 +18,11 @@ import {
   admissionFinishBudgetSeconds,
   maxActiveCreations,
   sweepHardLimitSeconds,
-  veoModelId,
   veoStartsPerMinute,
 } from "../config/params";
 import { VEO_RENDER_SECONDS } from "../config/production";
 import { scaledMs, timeScale } from "../config/time-scale";
-import { readinessProblems } from "../config/runtime";
+import { configuredModelIds, readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
@@ -127,32 +126,43 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     logs.notConfigured("generateVideo", problems);
     throw refuse(ErrorReason.serviceNotConfigured);
   }
-  const model = capabilitiesOf(veoModelId.value());
+  // The tier's model, checked before any charge (readiness made sure every tier's id is known).
+  const veoModel = configuredModelIds()[input.model];
+  const model = capabilitiesOf(veoModel);
   const unsupported = model ? unsupportedFields(model, input) : [];
   if (unsupported.length) {
-    throw new HttpsError("invalid-argument", `${veoModelId.value()} cannot make this video.`, {
+    throw new HttpsError("invalid-argument", `The ${input.model} model cannot make this video.`, {
       fields: unsupported,
+      model: input.model,
     });
   }
   return guarded("generateVideo", async () => {
     const lookups = deps.inputs ?? { ...uploadStore, getCreation: creationStore.getCreation };
-    const visual = await resolveVisualInputs(userId, input, veoModelId.value(), {
+    const visual = await resolveVisualInputs(userId, input, veoModel, {
       ...lookups,
       jobLimitMs: scaledMs(sweepHardLimitSeconds.value()),
       nowMs: Date.now(),
     });
     const cost = priceOf(input);
     const creationId = deps.store.mintCreationId(userId, input.requestId);
-    const creation = newCreation(userId, input, cost, requestHashOf(fingerprintFields(input)));
+    const creation = newCreation(
+      userId,
+      input,
+      cost,
+      requestHashOf(fingerprintFields(input)),
+      veoModel,
+    );
     if (visual) creation.inputs = visual.inputs;
     // The backlog count and the transaction's reads go out together: one round trip, not two.
     const backlog = admitToQueue(deps);
     backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
+    const storeStarted = Date.now();
     const outcome = await deps.store.submitCreation(creationId, creation, {
       ...deps.limits(request),
       backlog,
     });
     if (outcome.outcome === "reject") throw refuse(outcome.reason, outcome.details);
+    const enqueueStarted = Date.now();
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
     if (visual?.uploadIds.length && outcome.outcome === "created") {
@@ -160,6 +170,10 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
         .markUploadsUsed(visual.uploadIds, creationId)
         .catch((err) => logs.unexpected("markUploadsUsed", err, { creationId }));
     }
+    const phases = {
+      storeMs: enqueueStarted - storeStarted,
+      enqueueMs: Date.now() - enqueueStarted,
+    };
     return {
       response: {
         creationId,
@@ -167,7 +181,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
         cost: outcome.cost,
         balance: outcome.balance,
       },
-      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome },
+      log: { userId, creationId, cost: outcome.cost, outcome: outcome.outcome, ...phases },
     };
   });
 }

@@ -146,13 +146,15 @@ async function runStep(
   deps: Deps,
 ): Promise<void> {
   const { creationId } = task;
+  const request = videoRequestOf(creationId, creation);
+  const modelUsed = deps.model.modelFor?.(request) ?? deps.model.modelId;
   let operationName = creation.operationName;
   let startedAtMs = creation.operationStartedAtMs ?? Date.now();
   if (!operationName) {
     // Inputs are checked before the paid start: a bad upload costs nothing but this read.
     const inputs = creation.inputs ? await deps.loadInputs(creation.inputs) : undefined;
     ({ operationName } = await deps.model.start(
-      { ...videoRequestOf(creationId, creation), ...(inputs ? { inputs } : {}) },
+      { ...request, ...(inputs ? { inputs } : {}) },
       creation.retryCount,
     ));
     startedAtMs = Date.now();
@@ -160,18 +162,18 @@ async function runStep(
     const saved = await deps.store.updateIfOwner(creationId, owner, {
       operationName,
       operationStartedAtMs: startedAtMs,
-      modelUsed: deps.model.modelId,
+      modelUsed,
       progress: Progress.started,
     });
     if (!saved) return logs.leaseLost(creationId, `started ${operationName}`);
-    logs.generationStarted(creationId, operationName, deps.model.modelId);
+    logs.generationStarted(creationId, operationName, modelUsed);
   } else {
     logs.generationResumed(creationId, operationName);
   }
 
   const status = await deps.model.poll(operationName, creation.retryCount);
   if (!status.done) return scheduleNextLook(task, owner, status, startedAtMs, deps);
-  await deliver(creationId, creation, owner, status.video, startedAtMs, deps);
+  await deliver(creationId, creation, owner, status.video, startedAtMs, modelUsed, deps);
 }
 
 async function scheduleNextLook(
@@ -202,6 +204,7 @@ async function deliver(
   owner: string,
   video: { uri: string; contentType: string },
   startedAtMs: number,
+  modelUsed: string,
   deps: Deps,
 ): Promise<void> {
   const transferStart = Date.now();
@@ -229,7 +232,7 @@ async function deliver(
     mediaPath,
     mediaUrl: url,
     generationTime,
-    modelUsed: deps.model.modelId,
+    modelUsed,
   });
   if (!finished) {
     logs.leaseLost(creationId, "finish");

@@ -97,6 +97,11 @@ export class VeoVideoModel implements VideoModel {
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
+  /** The tier's model, chosen at submission; the configured one for older creations. */
+  modelFor(request: VideoRequest): string {
+    return request.modelId ?? this.modelId;
+  }
+
   async start(request: VideoRequest, _attempt: number): Promise<{ operationName: string }> {
     const parameters: Record<string, unknown> = {
       aspectRatio: request.aspectRatio,
@@ -108,7 +113,7 @@ export class VeoVideoModel implements VideoModel {
     };
     if (request.negativePrompt) parameters.negativePrompt = request.negativePrompt;
     if (request.seed !== undefined) parameters.seed = request.seed;
-    const model = `projects/${this.options.project}/locations/${this.location}/publishers/google/models/${this.modelId}`;
+    const model = `projects/${this.options.project}/locations/${this.location}/publishers/google/models/${this.modelFor(request)}`;
     const operation = await this.post<VeoOperation>(
       `${model}:predictLongRunning`,
       "predictLongRunning",

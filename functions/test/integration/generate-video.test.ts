@@ -201,12 +201,36 @@ describe("generateVideo against the Firestore stand-in", () => {
     expect(tasks.take()).to.have.length(0);
   });
 
-  it("refuses what the configured model cannot make, naming the fields, before any charge", async () => {
+  it("charges the chosen tier's price and records the tier and its Vertex AI model", async () => {
     const uid = uniqueUid();
     await setBalance(uid, 100);
-    await withEnv({ VEO_MODEL: "veo-2.0-generate-001" }, async () => {
+    const standard = await submit(uid, { prompt: "a glacier", model: "standard" });
+    const lite = await submit(uid, { prompt: "a glacier", model: "lite", resolution: "1080p" });
+    expect([standard.cost, lite.cost]).to.deep.equal([20, 8]);
+    expect(await balanceOf(uid)).to.equal(72);
+    const doc = async (id: string) => (await db().collection("creations").doc(id).get()).data()!;
+    expect(await doc(standard.creationId)).to.include({
+      model: "standard",
+      veoModel: "veo-3.1-generate-001",
+      cost: 20,
+    });
+    expect(await doc(lite.creationId)).to.include({
+      model: "lite",
+      veoModel: "veo-3.1-lite-generate-001",
+    });
+    const err = await submit(uid, { prompt: "a glacier", model: "ultra" }).catch((e: unknown) => e);
+    expect((err as HttpsError).code).to.equal("invalid-argument");
+    expect((err as { details: { fields: string[] } }).details.fields).to.deep.equal(["model"]);
+  });
+
+  it("refuses what the chosen tier's model cannot make, naming the fields, before any charge", async () => {
+    const uid = uniqueUid();
+    await setBalance(uid, 100);
+    await withEnv({ VEO_MODEL_LITE: "veo-2.0-generate-001" }, async () => {
       const fieldsOf = async (data: Record<string, unknown>) => {
-        const err = await submit(uid, { prompt: "a lighthouse", ...data }).catch((e: unknown) => e);
+        const err = await submit(uid, { prompt: "a lighthouse", model: "lite", ...data }).catch(
+          (e: unknown) => e,
+        );
         expect(err, JSON.stringify(data)).to.be.instanceOf(HttpsError);
         expect((err as HttpsError).code).to.equal("invalid-argument");
         return (err as { details: { fields: string[] } }).details.fields;
@@ -214,9 +238,12 @@ describe("generateVideo against the Firestore stand-in", () => {
       expect(await fieldsOf({ generateAudio: true })).to.deep.equal(["generateAudio"]);
       expect(await fieldsOf({ duration: 4 })).to.deep.equal(["duration"]);
       expect(await fieldsOf({ resolution: "1080p" })).to.deep.equal(["resolution"]);
+      // The other tiers keep their own models.
+      const fast = await submit(uid, { prompt: "a lighthouse", duration: 4, generateAudio: true });
+      expect(fast.cost).to.equal(8);
     });
-    expect(await creationsOf(uid)).to.have.length(0);
-    expect(await balanceOf(uid)).to.equal(100);
+    expect(await creationsOf(uid)).to.have.length(1);
+    expect(await balanceOf(uid)).to.equal(92);
   });
 
   it("admits only the backlog the start quota can serve before the hard limit; replays still answer", async () => {

@@ -256,7 +256,7 @@ describe("visual inputs (in process, stand-in, S3 server, local model)", functio
       });
       const video = probeMp4(await stored(extended.creation.mediaPath as string));
       expect(video.durationSeconds).to.be.closeTo(4 + 7, 0.3);
-      expect(extended.creation.cost).to.equal(10);
+      expect(extended.creation.cost, "7 s at 1.25 tokens per second").to.equal(9);
     });
   });
 

@@ -1,6 +1,7 @@
 // Every callable, wrapped offline with firebase-functions-test: auth contexts, App Check and
 // input refusals through the real bindings of src/index.ts (they fail before any service is
 // touched), and the handlers' decisions with an in-memory store and fake media injected.
+import { requestOf } from "../helpers/requests";
 import { expect } from "chai";
 import functionsTest from "firebase-functions-test";
 import { HttpsError, onCall, type CallableRequest } from "firebase-functions/v2/https";
@@ -197,12 +198,7 @@ describe("generateVideo (store and queue faked)", () => {
 
 describe("publish, cancel, delete and getMediaUrl (store and media faked)", () => {
   const draftOf = (userId: string, over: Partial<Creation> = {}): Creation => ({
-    ...newCreation(
-      userId,
-      { ...ORDER, aspectRatio: "9:16", resolution: "720p", generateAudio: false, duration: 4 },
-      5,
-      "h",
-    ),
+    ...newCreation(userId, requestOf({ ...ORDER, duration: 4 }), 5, "h"),
     ...over,
   });
 

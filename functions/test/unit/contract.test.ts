@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { generateVideoInput, grantTokensInput, invalidFields } from "../../src/contract";
+import {
+  generateVideoInput,
+  grantTokensInput,
+  invalidFields,
+  MODEL_CHOICES,
+} from "../../src/contract";
 
 const valid = { prompt: "a lighthouse at dusk" };
 
@@ -31,7 +36,10 @@ const BAD_INPUTS: Array<[string, unknown, string]> = [
   ["short requestId", { ...valid, requestId: "abc" }, "requestId"],
   ["requestId with spaces", { ...valid, requestId: "has spaces in it" }, "requestId"],
   ["requestId too long", { ...valid, requestId: "r".repeat(129) }, "requestId"],
-  ["unknown field", { ...valid, model: "veo-3" }, "model"],
+  ["unknown model tier", { ...valid, model: "veo-3" }, "model"],
+  ["model tier in capitals", { ...valid, model: "Fast" }, "model"],
+  ["model as number", { ...valid, model: 3 }, "model"],
+  ["unknown field", { ...valid, quality: "high" }, "quality"],
   ["prototype key", JSON.parse('{"prompt":"a","__proto__":{"admin":true}}'), "__proto__"],
   ["array body", ["a"], "(root)"],
   ["string body", "a lighthouse", "(root)"],
@@ -46,6 +54,7 @@ describe("generateVideo input contract", () => {
       duration: 8,
       resolution: "720p",
       generateAudio: false,
+      model: "fast",
     });
   });
 
@@ -59,8 +68,12 @@ describe("generateVideo input contract", () => {
       negativePrompt: "blur",
       seed: 4294967295,
       requestId: "Abc_123-xyz",
+      model: "lite",
     };
     expect(generateVideoInput.parse(input)).to.deep.equal(input);
+    for (const model of MODEL_CHOICES) {
+      expect(generateVideoInput.parse({ ...valid, model }).model).to.equal(model);
+    }
   });
 
   it(`rejects ${BAD_INPUTS.length} bad inputs and names the offending field`, () => {

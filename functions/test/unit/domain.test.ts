@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { requestOf } from "../helpers/requests";
 import {
   creationIdFor,
   decideAdmission,
@@ -8,11 +9,12 @@ import {
 import { canCancel, canTransition, isActive, Progress } from "../../src/domain/creation-state";
 import { newCreation, type Creation } from "../../src/domain/creation";
 import { debitEntry, refundEntry } from "../../src/domain/ledger";
-import { priceOf } from "../../src/domain/pricing";
+import { MODEL_CHOICES, RESOLUTIONS } from "../../src/contract";
+import { pricePerVideo, priceOf, rateOf, TOKENS_PER_SECOND } from "../../src/domain/pricing";
 import { decideClaim, isFinalAttempt } from "../../src/domain/worker-step";
 
 describe("pricing", () => {
-  it("charges the plan's 10 tokens for the default video and scales in proportion", () => {
+  it("charges the plan's 10 tokens for the default video (fast) and scales in proportion", () => {
     const table: Array<[4 | 6 | 8, "720p" | "1080p", boolean, number]> = [
       [8, "720p", false, 10],
       [6, "720p", false, 8],
@@ -24,10 +26,47 @@ describe("pricing", () => {
     ];
     for (const [duration, resolution, generateAudio, cost] of table) {
       expect(
-        priceOf({ duration, resolution, generateAudio }),
+        priceOf({ model: "fast", duration, resolution, generateAudio }),
         `${duration}s ${resolution} audio=${generateAudio}`,
       ).to.equal(cost);
     }
+  });
+
+  it("prices each tier from its own row: standard above fast above lite", () => {
+    const video = { duration: 8, resolution: "720p", generateAudio: false } as const;
+    expect(priceOf({ ...video, model: "standard" })).to.equal(20);
+    expect(priceOf({ ...video, model: "lite" })).to.equal(5);
+    expect(priceOf({ ...video, model: "standard", generateAudio: true })).to.equal(40);
+    expect(priceOf({ ...video, model: "lite", resolution: "1080p", generateAudio: true })).to.equal(
+      10,
+    );
+    expect(rateOf({ model: "lite", resolution: "720p", generateAudio: true })).to.equal(0.75);
+  });
+
+  it("keeps every rate exact in binary (a multiple of 1/16) and ordered by tier", () => {
+    for (const choice of MODEL_CHOICES) {
+      for (const resolution of RESOLUTIONS) {
+        const rates = TOKENS_PER_SECOND[choice][resolution];
+        for (const rate of [rates.silent, rates.withAudio]) {
+          expect(Number.isInteger(rate * 16), `${choice} ${resolution} ${rate}`).to.equal(true);
+        }
+        expect(rates.withAudio).to.be.at.least(rates.silent);
+      }
+    }
+    for (const resolution of RESOLUTIONS) {
+      for (const audio of ["silent", "withAudio"] as const) {
+        const rate = (choice: (typeof MODEL_CHOICES)[number]) =>
+          TOKENS_PER_SECOND[choice][resolution][audio];
+        expect(rate("standard")).to.be.above(rate("fast"));
+        expect(rate("fast")).to.be.above(rate("lite"));
+      }
+    }
+  });
+
+  it("rounds each video up to whole tokens", () => {
+    expect(
+      pricePerVideo({ model: "lite", duration: 6, resolution: "720p", generateAudio: false }),
+    ).to.equal(4); // 0.625 × 6 = 3.75
   });
 });
 
@@ -108,12 +147,7 @@ describe("creation state machine", () => {
 
 describe("worker claim decision", () => {
   const creation = (over: Partial<Creation> = {}): Creation => ({
-    ...newCreation(
-      "u1",
-      { prompt: "p", aspectRatio: "9:16", duration: 8, resolution: "720p", generateAudio: false },
-      10,
-      "h",
-    ),
+    ...newCreation("u1", requestOf(), 10, "h"),
     ...over,
   });
   const now = 1_000_000;

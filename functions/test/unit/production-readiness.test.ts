@@ -11,7 +11,11 @@ const production: DeploymentSettings = {
   emulator: false,
   vertexProject: "phoenix-prod",
   veoOutputUri: "gs://phoenix-veo-tmp/veo/",
-  veoModel: "veo-3.1-fast-generate-001",
+  veoModels: {
+    standard: "veo-3.1-generate-001",
+    fast: "veo-3.1-fast-generate-001",
+    lite: "veo-3.1-lite-generate-001",
+  },
   veoStartsPerMinute: 50,
   r2Endpoint: "https://acct.r2.cloudflarestorage.com",
   r2PublicUrl: "https://media.example.com",
@@ -45,12 +49,16 @@ describe("production settings (fail closed)", () => {
     expect(settingProblems({ ...production, veoStartsPerMinute: 51 })[0]).to.match(
       /^VEO_STARTS_PER_MINUTE 51 exceeds .* 50\/min/,
     );
-    expect(
-      settingProblems({ ...production, veoModel: "veo-3.0-generate-001", veoStartsPerMinute: 50 }),
-    ).to.have.length(1);
-    expect(
-      settingProblems({ ...production, veoModel: "veo-3.1-fast-generate-preview" })[0],
-    ).to.match(/^VEO_MODEL/);
+    const withModel = (choice: "standard" | "fast" | "lite", id: string) => ({
+      ...production,
+      veoModels: { ...production.veoModels, [choice]: id },
+    });
+    expect(settingProblems(withModel("fast", "veo-3.0-generate-001"))).to.deep.equal([
+      "VEO_STARTS_PER_MINUTE 50 exceeds veo-3.0-generate-001's quota of 10/min (VEO_MODEL_FAST)",
+    ]);
+    expect(settingProblems(withModel("lite", "veo-3.1-fast-generate-preview"))[0]).to.match(
+      /^VEO_MODEL_LITE "veo-3.1-fast-generate-preview" is not a known GA Veo model/,
+    );
   });
 
   it("lets the emulator run the local model with local endpoints", () => {

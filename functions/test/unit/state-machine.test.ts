@@ -1,5 +1,6 @@
 // The state machine as the only door to a status: transition() refuses illegal changes, and
 // the claim, refund and rescue decisions write their status through it.
+import { requestOf } from "../helpers/requests";
 import { expect } from "chai";
 import { CREATION_STATUSES, END_STATUSES, isEndStatus } from "../../src/contract";
 import {
@@ -14,12 +15,7 @@ import { rescuedFields } from "../../src/domain/sweep";
 import { claimedFields } from "../../src/domain/worker-step";
 
 const creation = (over: Partial<Creation> = {}): Creation => ({
-  ...newCreation(
-    "u1",
-    { prompt: "p", aspectRatio: "9:16", duration: 8, resolution: "720p", generateAudio: false },
-    10,
-    "h",
-  ),
+  ...newCreation("u1", requestOf(), 10, "h"),
   ...over,
 });
 

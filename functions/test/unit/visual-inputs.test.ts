@@ -10,6 +10,7 @@ import { VIDEO_MODELS } from "../../src/domain/video-capabilities";
 import { decideUpload, uploadRefusal, type UploadRecord } from "../../src/domain/uploads";
 import type { Creation } from "../../src/domain/creation";
 import { resolveVisualInputs, type InputLookups } from "../../src/handlers/visual-inputs";
+import { priceOf } from "../../src/domain/pricing";
 
 const V31 = "veo-3.1-fast-generate-001";
 const UP = (n: number) => `up_${"A".repeat(27)}${n}`;
@@ -69,6 +70,18 @@ describe("visual inputs: the model's rules", () => {
       generateVideoInput.safeParse({ prompt: "p", image: { creationId: "c", frame: "middle" } })
         .success,
     ).to.equal(false);
+  });
+});
+
+describe("visual inputs: prices", () => {
+  const base = { model: "fast", duration: 8, resolution: "720p", generateAudio: false } as const;
+  it("prices image, frames and references like text-to-video", () => {
+    const withImage = generateVideoInput.parse({ prompt: "p", image: UP(1), lastFrame: UP(2) });
+    expect(priceOf(withImage)).to.equal(priceOf(base)).and.to.equal(10);
+  });
+  it("prices an extension for the 7 s it adds, at the tier's rate", () => {
+    expect(priceOf({ ...base, extend: { creationId: "c" } })).to.equal(9); // 1.25 × 7 = 8.75
+    expect(priceOf({ ...base, model: "standard", extend: { creationId: "c" } })).to.equal(18); // 2.5 × 7 = 17.5
   });
 });
 

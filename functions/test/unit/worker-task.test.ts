@@ -1,6 +1,7 @@
 // The worker's task handler, wrapped offline with firebase-functions-test around
 // onTaskDispatched like index.ts binds it: retry counts decide between throwing (Cloud Tasks
 // retries) and refunding; the model, media and store are fakes; no service is touched.
+import { requestOf } from "../helpers/requests";
 import { expect } from "chai";
 import functionsTest from "firebase-functions-test";
 import { Readable } from "node:stream";
@@ -71,15 +72,7 @@ async function thrownBy(delivery: Promise<unknown>): Promise<unknown> {
 function setup(model: VideoModel) {
   const store = new MemoryStore();
   store.balances.set("u1", 0);
-  store.put(
-    "c1",
-    newCreation(
-      "u1",
-      { prompt: "p", aspectRatio: "9:16", duration: 4, resolution: "720p", generateAudio: false },
-      5,
-      "h",
-    ),
-  );
+  store.put("c1", newCreation("u1", requestOf({ duration: 4 }), 5, "h"));
   const enqueued: Array<{ queue: string; step: number; delay?: number }> = [];
   const uploads: string[] = [];
   const deps: WorkerDeps = {
