@@ -141,7 +141,7 @@ const worker: TaskQueueOptions = {
 const runWorkerStep = async (
   request: Parameters<typeof import("./handlers/process-creation").processCreation>[0],
 ) => {
-  const [{ processCreation }, runtime, { loadInputs }, { grabFrame }] = await Promise.all([
+  const [{ processCreation }, runtime, { loadInputs }, { grabFrame, toPng }] = await Promise.all([
     import("./handlers/process-creation"),
     import("./config/runtime"),
     import("./handlers/worker-inputs"),
@@ -152,7 +152,7 @@ const runWorkerStep = async (
     model,
     media,
     settings: runtime.workerSettings(),
-    loadInputs: (inputs) => loadInputs(inputs, { media, grabFrame }),
+    loadInputs: (inputs) => loadInputs(inputs, { media, grabFrame, toPng }),
   });
 };
 

@@ -150,7 +150,7 @@ function extendRules(
     add(
       "duration",
       "extend-duration",
-      `An extension adds ${model.extend.addedSeconds} s; leave duration at 8.`,
+      `An extension adds ${model.extend.addedSeconds} s and is requested with duration 8.`,
     );
   if (request.image || request.lastFrame)
     add("extend", "exclusive", "An extension cannot be combined with image or lastFrame.");

@@ -1,7 +1,8 @@
 /**
  * The worker side of visual inputs: before the model is asked for anything (and paid), every
  * input the creation records is loaded and checked. An upload must really be the image it was
- * declared as (magic number, dimensions, size, complete); a frame is cut from the user's video;
+ * declared as (magic number, dimensions, size, complete; a WebP is converted to PNG, which Veo
+ * reads); a frame is cut from the user's video;
  * a video to extend is handed over as a stream. Anything unusable is an InputError: the job
  * ends `failed`, refunded, with words naming the input.
  */
@@ -10,11 +11,12 @@ import { InputError } from "../domain/failure";
 import { checkImage } from "../domain/image-probe";
 import type { InputImage, ModelInputs } from "../domain/video-model";
 import type { MediaStore } from "../adapters/media-store";
-import type { grabFrame } from "../models/local-render";
+import type { grabFrame, toPng } from "../models/local-render";
 
 export interface InputSources {
   media: Pick<MediaStore, "readSmall" | "openObject" | "signedUrl">;
   grabFrame: typeof grabFrame;
+  toPng: typeof toPng;
 }
 
 /** Lifetime of the link ffmpeg reads a source video through. */
@@ -79,5 +81,8 @@ async function loadImage(
     throw new InputError(name, `the file is larger than ${MAX_UPLOAD_BYTES} bytes`);
   const check = checkImage(found.bytes, { contentType: stored.contentType, size: stored.size });
   if (!check.ok) throw new InputError(name, check.problem);
+  // Veo reads JPEG and PNG only: a WebP (checked above) goes over as PNG.
+  if (check.facts.contentType === "image/webp")
+    return { bytes: await sources.toPng(found.bytes), mimeType: "image/png" };
   return { bytes: found.bytes, mimeType: check.facts.contentType };
 }

@@ -241,6 +241,17 @@ export async function grabFrame(
   }
 }
 
+/** An image re-encoded as PNG (Veo takes JPEG and PNG; WebP uploads are converted). */
+export async function toPng(image: Buffer, ffmpegPath: string = ffmpegBinary()): Promise<Buffer> {
+  const source = path.join(os.tmpdir(), `phoenix-image-${randomUUID()}`);
+  await writeFile(source, image);
+  try {
+    return await grabFrame(source, "first", ffmpegPath);
+  } finally {
+    await rm(source, { force: true });
+  }
+}
+
 /**
  * An extension: a continuation rendered from the source's last frame, appended to the source
  * (both re-encoded to the frame size and rate, so they concatenate cleanly).

@@ -20,7 +20,7 @@ import { getUpload, reserveUpload } from "../../src/adapters/upload-store";
 import type { WorkerDeps } from "../../src/handlers/process-creation";
 import type { VideoModel } from "../../src/domain/video-model";
 import { LocalVideoModel } from "../../src/models/local-model";
-import { grabFrame } from "../../src/models/local-render";
+import { grabFrame, toPng } from "../../src/models/local-render";
 import {
   MAX_PENDING_UPLOADS,
   MAX_UPLOAD_BYTES,
@@ -85,7 +85,7 @@ describe("visual inputs (in process, stand-in, S3 server, local model)", functio
       model,
       media,
       settings,
-      loadInputs: (inputs) => loadInputs(inputs, { media, grabFrame }),
+      loadInputs: (inputs) => loadInputs(inputs, { media, grabFrame, toPng }),
     };
   });
 
