@@ -24,6 +24,8 @@ import { measureSubmission } from "./measure/submission";
 import { measureThroughput } from "./measure/throughput";
 import { measureWorkerCost } from "./measure/worker-cost";
 import { PRODUCTION, QUEUE_RATES, localOverrides } from "./lib/production";
+import { schedule } from "../functions/src/config/schedule";
+import { timeScale } from "../functions/src/config/time-scale";
 import { resetState, setQueueLimits } from "./lib/stack";
 import { renderTable } from "./lib/table";
 import { rows, type Figures } from "./report";
@@ -81,10 +83,11 @@ async function measureAll(figures: Figures): Promise<void> {
   try {
     Object.assign(process.env, stack.env);
     loadLocalParams();
+    // The start queue as the emulator binds it: production's, its rate times TIME_SCALE.
+    const { perMinute, counts } = schedule();
     const local = {
-      maxConcurrentDispatches: Number(process.env.START_MAX_CONCURRENT),
-      // VEO_STARTS_PER_MINUTE (the start queue's rate in the emulator, functions/src/config/start-rate.ts).
-      maxDispatchesPerSecond: Number(process.env.VEO_STARTS_PER_MINUTE) / 60,
+      maxConcurrentDispatches: counts.startMaxConcurrent,
+      maxDispatchesPerSecond: perMinute.starts / 60,
     };
     if (ONLY.has(1))
       await measure(figures, "1. submission latency", async () => {
@@ -178,7 +181,8 @@ function printReport(figures: Figures, loadBefore: string): void {
     );
   }
   console.log(
-    `Local profile (functions/.env.demo-phoenix) vs production: ` +
+    `Local profile (functions/.env.demo-phoenix): production with durations divided by ` +
+      `TIME_SCALE ${timeScale()}; set there: ` +
       localOverrides()
         .map((o) => `${o.name} ${o.local} (prod ${o.production})`)
         .join(", "),

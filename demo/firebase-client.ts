@@ -19,11 +19,14 @@ export interface ClientSdk {
   close(): Promise<void>;
 }
 
+let clients = 0;
+
 export function connectClient(): ClientSdk {
   // The emulators accept any API key; a demo- project id keeps the SDK off real projects.
+  // One app per client, so a process can hold many signed-in users at once.
   const app = initializeApp(
     { projectId: PROJECT_ID, apiKey: "demo-api-key" },
-    `phoenix-demo-${Date.now()}`,
+    `phoenix-demo-${Date.now()}-${++clients}`,
   );
   const auth = getAuth(app);
   connectAuthEmulator(auth, `http://${HOST}:${PORTS.auth}`, { disableWarnings: true });

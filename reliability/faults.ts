@@ -14,7 +14,7 @@ import { startTaskRecorder } from "../test-harness/task-recorder";
 import { enqueueTask } from "../test-harness/task-queue";
 import { db } from "../test-harness/pipeline";
 import { waitFor } from "../test-harness/wait";
-import { SWEEP } from "./profile";
+import { schedule, sweepThresholds } from "../functions/src/config/schedule";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,6 +39,8 @@ export interface RenderingWorker {
   workerPid: number;
   ffmpegPid: number;
   creationId?: string;
+  /** When it was killed (killRenderingWorkers). */
+  killedAtMs?: number;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function killRenderingWorkers(
           // already gone
         }
       }
-      killed.push(victim);
+      killed.push({ ...victim, killedAtMs: Date.now() });
       await pause(2000); // spread the kills over the run
     } else await pause(100);
   }
@@ -158,14 +160,17 @@ export async function isFlaggedEnqueueFailed(creationId: string): Promise<boolea
 
 // --- the sweeper --------------------------------------------------------------------------
 
-/** The scheduled sweeper's handler, in this process, every `periodMs` until stopped. */
+/**
+ * The scheduled sweeper's handler, in this process, every `periodMs` until stopped, with the
+ * thresholds the deployed one uses (the local profile's schedule: this process's params).
+ */
 export function runSweeperLoop(periodMs: number) {
   const totals: SweepReport = { examined: 0, reEnqueued: 0, refunded: 0 };
   let passes = 0;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const report = await sweepCreations(SWEEP).catch(() => undefined);
+      const report = await sweepCreations(sweepThresholds(schedule())).catch(() => undefined);
       if (report) {
         passes++;
         totals.examined += report.examined;

@@ -1,5 +1,8 @@
 // Sizes of the reliability run. `short` runs inside `npm test` (a few minutes on 2 cores);
 // `full` is `npm run test:reliability`. RELIABILITY_PROFILE picks one (default: short).
+import { PRODUCTION_SECONDS, SWEEP_EVERY_SECONDS } from "../functions/src/config/production";
+import { localProfile, scaledMs } from "../stack/profile";
+
 export interface Profile {
   name: "short" | "full";
   /** Concurrency: users, each sending this many simultaneous submissions per wave. */
@@ -46,7 +49,11 @@ const PROFILES: Record<Profile["name"], Profile> = {
 export const profile: Profile =
   PROFILES[process.env.RELIABILITY_PROFILE === "full" ? "full" : "short"];
 
-/** Sweeper thresholds of the local stack (functions/.env.demo-phoenix). */
-export const SWEEP = { staleAfterMs: 20_000, hardLimitMs: 300_000 } as const;
-/** Every creation must end within the sweeper's horizon: the hard limit plus one sweep pass. */
-export const END_HORIZON_MS = SWEEP.hardLimitMs + 30_000;
+const local = localProfile();
+/** Sweeper thresholds of the local stack: production's divided by its TIME_SCALE. */
+export const SWEEP = {
+  staleAfterMs: scaledMs(local, PRODUCTION_SECONDS.SWEEP_STALE_AFTER_SECONDS),
+  hardLimitMs: scaledMs(local, PRODUCTION_SECONDS.SWEEP_HARD_LIMIT_SECONDS),
+} as const;
+/** Every creation must end within the sweeper's horizon: the hard limit plus two sweep periods. */
+export const END_HORIZON_MS = SWEEP.hardLimitMs + 2 * scaledMs(local, SWEEP_EVERY_SECONDS);

@@ -1,12 +1,14 @@
 // `npm run emulators`: the whole local stack in the foreground until Ctrl-C.
 // `--official-firestore`: the official (Java 21) Firestore emulator instead of the stand-in.
-// `--profile prod-scaled [--time-scale N]`: production settings, durations divided by N (30).
+// `--profile prod-scaled [--time-scale N] [--model ID]`: production settings (for that Veo model
+// and its quota), durations divided by N (10);
+// the default profile `local` divides them by the TIME_SCALE of functions/.env.demo-phoenix.
 import { EMULATOR_LOG, HOST, PORTS, REPO_ROOT, S3_BUCKETS } from "./config";
 import { buildFunctions } from "./build";
 import { signalCurrentChild } from "./child";
 import { assertPortsFree } from "./ports";
 import { assertJava21, portsFor, startStack } from "./stack";
-import { parseProfile } from "./profile";
+import { describeProfile, parseProfile } from "./profile";
 import path from "node:path";
 
 async function main(): Promise<number> {
@@ -46,7 +48,7 @@ async function main(): Promise<number> {
       `Auth ${HOST}:${PORTS.auth} · Functions ${HOST}:${PORTS.functions} · ` +
       `Cloud Tasks ${HOST}:${PORTS.tasks} · S3/R2 http://${HOST}:${PORTS.s3} ` +
       `(bucket ${S3_BUCKETS[0]}) · hub ${HOST}:${PORTS.hub} — ` +
-      `profile ${profile.name}${profile.name === "prod-scaled" ? ` (TIME_SCALE ${profile.timeScale})` : ""} — ` +
+      `profile ${describeProfile(profile)} — ` +
       `logs ${path.relative(REPO_ROOT, EMULATOR_LOG)} — Ctrl-C to stop`,
   );
   const crash = await Promise.race([stopSignal.then(() => undefined), stack.crashed]);

@@ -1,17 +1,17 @@
-// Settings profiles of the local stack. `local` (default): functions/.env.demo-phoenix, fast
-// enough for day-to-day tests. `prod-scaled`: every production setting, with every production
-// duration divided by one factor, TIME_SCALE, and nothing else changed. Its values are read
-// from the functions' own production definitions (config/production.ts and the params'
-// defaults), never listed twice. The Functions emulator reads them from functions/.env.local,
-// which takes precedence over .env.demo-phoenix there.
-import { rmSync, writeFileSync } from "node:fs";
+// Settings profiles of the local stack. Both are production's settings with every duration
+// divided by one factor, TIME_SCALE, and every rate multiplied by it (the functions divide at
+// run time, config/schedule.ts):
+// - `local` (default): the factor in functions/.env.demo-phoenix (10, as small a factor as the
+//   emulators' unscaled costs allow); the local model renders in 2 s, for day-to-day speed.
+// - `prod-scaled`: factor 10 (or --time-scale N), the local model renders as long as Veo, and
+//   optionally another production model configuration (--model).
+// Neither lists a setting of its own: checks/local-profile.test.ts fails if one does. The
+// Functions emulator reads the profile from functions/.env.local, which outranks
+// .env.demo-phoenix there.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import * as params from "../functions/src/config/params";
-import {
-  PRODUCTION_SECONDS,
-  SWEEP_EVERY_SECONDS,
-  VEO_RENDER_SECONDS,
-} from "../functions/src/config/production";
+import { SWEEP_EVERY_SECONDS, VEO_RENDER_SECONDS } from "../functions/src/config/production";
+import { VIDEO_MODELS, type VideoModelId } from "../functions/src/domain/video-capabilities";
 import { PORTS, HOST, PROJECT_ID, REPO_ROOT } from "./config";
 
 export type ProfileName = "local" | "prod-scaled";
@@ -19,57 +19,80 @@ export const PROFILES: readonly ProfileName[] = ["local", "prod-scaled"];
 /** 10 rather than 30: the local model's ffmpeg renders cost real CPU that no factor scales, and at 30
  * the 60 s hard limit is shorter than this 2-core machine needs to render a 150-job backlog. */
 export const DEFAULT_TIME_SCALE = 10;
+/**
+ * Cloud Tasks takes dispatch deadlines of 15 s at least: production's 600 s divided by the
+ * factor must stay above it.
+ */
+export const MAX_TIME_SCALE = 40;
 
 export interface Profile {
   name: ProfileName;
   timeScale: number;
+  /**
+   * Another production configuration: a GA model of the capability table, with its quota as
+   * the start rate: the default (fast) tier on that model, VEO_MODEL_FAST, and VEO_STARTS_PER_MINUTE
+   * at its quota, as a deploy for that model sets them.
+   */
+  model?: VideoModelId;
 }
 
-const ENV_LOCAL = path.join(REPO_ROOT, "functions", ".env.local");
+const FUNCTIONS_DIR = path.join(REPO_ROOT, "functions");
+const ENV_LOCAL = path.join(FUNCTIONS_DIR, ".env.local");
 
-/** Production values of the settings that shape timing and throughput, as dotenv strings. */
-function productionSettings(): Record<string, string> {
-  const defaultOf = (param: unknown): string => {
-    const value = (param as { options?: { default?: unknown } }).options?.default;
-    if (typeof value !== "number" && typeof value !== "string")
-      throw new Error("a timing param has no production default");
-    return String(value);
-  };
-  return {
-    ...Object.fromEntries(Object.entries(PRODUCTION_SECONDS).map(([k, v]) => [k, String(v)])),
-    TASK_MAX_ATTEMPTS: defaultOf(params.taskMaxAttempts),
-    VEO_STARTS_PER_MINUTE: defaultOf(params.veoStartsPerMinute),
-    START_MAX_CONCURRENT: defaultOf(params.startMaxConcurrent),
-    MAX_ACTIVE_CREATIONS: defaultOf(params.maxActiveCreations),
-  };
+/** A dotenv file of the functions (KEY=value lines), as the emulator reads it. */
+export function readFunctionsDotenv(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(path.join(FUNCTIONS_DIR, file), "utf8").split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) values[match[1]] = match[2];
+  }
+  return values;
 }
 
-/** What the emulator gets on top of .env.demo-phoenix for this profile. */
+/** The day-to-day profile: production divided by the factor in functions/.env.demo-phoenix. */
+export function localProfile(): Profile {
+  const timeScale = Number(readFunctionsDotenv(".env.demo-phoenix").TIME_SCALE);
+  if (!Number.isInteger(timeScale) || timeScale < 1 || timeScale > MAX_TIME_SCALE)
+    throw new Error(
+      `functions/.env.demo-phoenix: TIME_SCALE must be an integer 1-${MAX_TIME_SCALE}`,
+    );
+  return { name: "local", timeScale };
+}
+
+/** What the emulator gets on top of .env.demo-phoenix for this profile: a factor, never a setting. */
 export function profileEnv(profile: Profile): Record<string, string> {
-  if (profile.name === "local") return {};
+  const model: Record<string, string> = profile.model
+    ? {
+        VEO_MODEL_FAST: profile.model,
+        VEO_STARTS_PER_MINUTE: String(VIDEO_MODELS[profile.model].startsPerMinute),
+      }
+    : {};
+  if (profile.name === "local") return { TIME_SCALE: String(profile.timeScale), ...model };
   return {
-    ...productionSettings(),
     TIME_SCALE: String(profile.timeScale),
+    ...model,
     // The local model renders as long as Veo does (then scaled like everything else).
     LOCAL_RENDER_SECONDS: `${VEO_RENDER_SECONDS.min}-${VEO_RENDER_SECONDS.max}`,
   };
 }
 
-/** Writes (or, for `local`, removes) functions/.env.local before the emulators start. */
-export function applyProfile(profile: Profile): void {
+/** Writes functions/.env.local before the emulators start; `null` removes it. */
+export function applyProfile(profile: Profile | null): void {
   rmSync(ENV_LOCAL, { force: true });
-  const env = profileEnv(profile);
-  if (!Object.keys(env).length) return;
-  const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  if (!profile) return;
+  const lines = Object.entries(profileEnv(profile)).map(([k, v]) => `${k}=${v}`);
   writeFileSync(
     ENV_LOCAL,
-    `# Written by the local stack for the ${profile.name} profile (TIME_SCALE ${profile.timeScale}); do not edit.\n${lines.join("\n")}\n`,
+    `# Written by the local stack for the ${describeProfile(profile)} profile; do not edit.\n${lines.join("\n")}\n`,
   );
 }
 
+export const describeProfile = (profile: Profile): string =>
+  `${profile.name} (TIME_SCALE ${profile.timeScale}${profile.model ? `, ${profile.model}` : ""})`;
+
 /** Production seconds in this profile's milliseconds. */
 export function scaledMs(profile: Profile, seconds: number): number {
-  return (seconds * 1000) / (profile.name === "prod-scaled" ? profile.timeScale : 1);
+  return (seconds * 1000) / profile.timeScale;
 }
 
 /**
@@ -96,7 +119,7 @@ export function startSweeperClock(profile: Profile, log: (m: string) => void): (
   return () => clearInterval(timer);
 }
 
-/** `--profile NAME` and `--time-scale N` from a command line. */
+/** `--profile NAME`, `--time-scale N` and `--model ID` from a command line. */
 export function parseProfile(argv: string[]): Profile {
   const at = (flag: string) => {
     const i = argv.indexOf(flag);
@@ -104,8 +127,13 @@ export function parseProfile(argv: string[]): Profile {
   };
   const name = (at("--profile") ?? process.env.PHOENIX_PROFILE ?? "local") as ProfileName;
   if (!PROFILES.includes(name)) throw new Error(`--profile must be one of ${PROFILES.join(", ")}`);
-  const timeScale = Number(at("--time-scale") ?? process.env.TIME_SCALE ?? DEFAULT_TIME_SCALE);
-  if (!Number.isInteger(timeScale) || timeScale < 1)
-    throw new Error("--time-scale must be an integer >= 1");
-  return { name, timeScale };
+  const fallback = name === "local" ? localProfile().timeScale : DEFAULT_TIME_SCALE;
+  const timeScale = Number(at("--time-scale") ?? process.env.TIME_SCALE ?? fallback);
+  if (!Number.isInteger(timeScale) || timeScale < 1 || timeScale > MAX_TIME_SCALE)
+    throw new Error(`--time-scale must be an integer 1-${MAX_TIME_SCALE}`);
+  const model = at("--model");
+  if (model === undefined) return { name, timeScale };
+  if (!(model in VIDEO_MODELS))
+    throw new Error(`--model must be one of ${Object.keys(VIDEO_MODELS).join(", ")}`);
+  return { name, timeScale, model: model as VideoModelId };
 }

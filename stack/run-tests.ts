@@ -13,9 +13,17 @@ import {
 import { runMocha, type Counts } from "./mocha-run";
 import { startStack, type Stack } from "./stack";
 import { TIERS, tierGroups, type StackLevel, type Tier } from "./test-files";
-import { applyProfile, startSweeperClock, type Profile } from "./profile";
+import {
+  applyProfile,
+  describeProfile,
+  localProfile,
+  startSweeperClock,
+  type Profile,
+} from "./profile";
 
-const LOCAL: Profile = { name: "local", timeScale: 1 };
+const LOCAL: Profile = localProfile();
+const sameProfile = (a: Profile | undefined, b: Profile) =>
+  a?.name === b.name && a.timeScale === b.timeScale && a.model === b.model;
 
 interface TierResult {
   name: string;
@@ -53,8 +61,8 @@ class Services {
     if (!this.data) {
       this.data = await startStack({ firebase: false, freshData: true, log, signal: abort.signal });
     }
-    if (level === "full" && this.firebase && this.profile?.name !== profile.name) {
-      log(`restarting the Firebase emulators with the ${profile.name} profile`);
+    if (level === "full" && this.firebase && !sameProfile(this.profile, profile)) {
+      log(`restarting the Firebase emulators with the ${describeProfile(profile)} profile`);
       await this.stopEmulators();
     }
     if (level === "full" && !this.firebase) {
@@ -83,7 +91,7 @@ class Services {
     await this.stopEmulators();
     await this.data?.stop();
     this.data = undefined;
-    applyProfile(LOCAL); // leave no prod-scaled settings behind for the next `npm run emulators`
+    applyProfile(null); // leave no prod-scaled settings behind for the next `npm run emulators`
   }
 }
 
@@ -101,6 +109,7 @@ function tierEnv(
   if (tier.profile) {
     env.PHOENIX_PROFILE = tier.profile.name;
     env.TIME_SCALE = String(tier.profile.timeScale);
+    if (tier.profile.model) env.VEO_MODEL_FAST = tier.profile.model;
   }
   return env;
 }

@@ -9,7 +9,7 @@ import { assertPortsFree } from "./ports";
 import { firestoreReady, hubEmulators, loadedFunctionTriggers, s3Ready } from "./probes";
 import { startMetadataServer } from "./metadata-server";
 import { startS3 } from "./s3";
-import { applyProfile, startSweeperClock, type Profile } from "./profile";
+import { applyProfile, localProfile, startSweeperClock, type Profile } from "./profile";
 
 export interface StackOptions {
   /** Also run the Firebase emulators (Auth, Functions, Cloud Tasks). */
@@ -76,7 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => s3.stop());
     log(`S3 (R2) server on ${HOST}:${PORTS.s3} (pid ${s3.pid})`);
     if (options.firebase) {
-      const profile = options.profile ?? { name: "local", timeScale: 1 };
+      const profile = options.profile ?? localProfile();
       applyProfile(profile);
       log(`starting the Firebase emulators (log: ${path.relative(REPO_ROOT, EMULATOR_LOG)})`);
       const firebase = await startFirebaseEmulators({

@@ -2,20 +2,8 @@
  * In a test process, params read process.env with no defaults applied (deploy applies them).
  * This sets every param's default, then the local stack's overrides, like the emulator does.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import * as params from "../functions/src/config/params";
-
-const FUNCTIONS_DIR = path.resolve(__dirname, "../functions");
-
-function readDotenv(file: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(path.join(FUNCTIONS_DIR, file), "utf8").split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) values[match[1]] = match[2];
-  }
-  return values;
-}
+import { readFunctionsDotenv as readDotenv } from "../stack/profile";
 
 export function loadLocalParams(overrides: Record<string, string> = {}): void {
   // What the Functions emulator sets: the local model and the local settings are allowed.

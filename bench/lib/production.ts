@@ -1,5 +1,5 @@
 // Production settings are the params' declared defaults (functions/src/config/params.ts);
-// the local stack overrides some of them in functions/.env.demo-phoenix.
+// the local stack divides their durations by TIME_SCALE (functions/.env.demo-phoenix).
 import * as params from "../../functions/src/config/params";
 
 type Param = { name: string; options?: { default?: unknown } };
@@ -20,7 +20,7 @@ export const PRODUCTION = {
 
 /** The start and poll queues' rate limits, as functions/src/index.ts binds them. */
 export const QUEUE_RATES = {
-  /** VEO_STARTS_PER_MINUTE=3000 (functions/.env.demo-phoenix): the local model has no quota. */
+  /** The start queue without the quota's throttle (the local model has none): its burst rate. */
   startUnthrottledPerSecond: 50,
   poll: { maxConcurrentDispatches: 100, maxDispatchesPerSecond: 50 },
 } as const;

@@ -1,6 +1,7 @@
 // The bench's view of the local stack: the Cloud Tasks emulator's queue settings (changed
 // at run time, so one emulator start serves every profile), resets, and signed-up users.
 import { firestore } from "../../functions/src/adapters/firebase";
+import { schedule } from "../../functions/src/config/schedule";
 import { HOST, PORTS, PROJECT_ID } from "../../stack/config";
 import { clearAuthUsers, createUser, resetFirestore } from "../../test-harness/emulators";
 import type { TestUser } from "../../test-harness/emulators";
@@ -23,12 +24,12 @@ export interface QueueLimits {
  * still waiting in it are dropped. maxConcurrentDispatches 0 holds every task.
  */
 export async function setQueueLimits(queue: string, limits: QueueLimits): Promise<void> {
-  const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  const { ms, counts } = schedule(); // the local profile's, as the functions bind their queues
   const body = {
     retryConfig: {
-      maxAttempts: env("TASK_MAX_ATTEMPTS", 4),
-      minBackoffSeconds: env("TASK_MIN_BACKOFF_SECONDS", 1),
-      maxBackoffSeconds: env("TASK_MAX_BACKOFF_SECONDS", 4),
+      maxAttempts: counts.taskMaxAttempts,
+      minBackoffSeconds: ms.taskMinBackoff / 1000,
+      maxBackoffSeconds: ms.taskMaxBackoff / 1000,
       maxDoublings: 2,
     },
     rateLimits: limits,

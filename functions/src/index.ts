@@ -16,22 +16,18 @@ import {
   taskMaxBackoffSeconds,
   taskMinBackoffSeconds,
 } from "./config/params";
-import { taskRetryWindowMs } from "./domain/sweep";
 import {
-  DISPATCH_DEADLINE_SECONDS,
   labelsFor,
   MAX_INSTANCES,
   POLL_QUEUE_RATE,
   REGION,
   WORKER_MEMORY_MIB,
-  WORKER_TIMEOUT_SECONDS,
   workerConcurrency,
   type Component,
 } from "./config/deployment";
 import { isEmulator } from "./config/environment";
 import { startDispatchesPerSecond, workerRetryConfig } from "./config/start-rate";
-import { scaledMs, timeScale } from "./config/time-scale";
-import { VEO_RENDER_SECONDS } from "./config/production";
+import { schedule, sweepThresholds, workerTimeoutSecondsAtLoad } from "./config/schedule";
 
 /** Region, identity and cost labels of every function. */
 const placed = (component: Component) => ({
@@ -123,7 +119,8 @@ export const welcomeUser = userWith({
 
 const worker: TaskQueueOptions = {
   ...placed("worker"),
-  timeoutSeconds: WORKER_TIMEOUT_SECONDS,
+  // 540 s in production; divided by TIME_SCALE in the emulator, like the dispatch deadline.
+  timeoutSeconds: workerTimeoutSecondsAtLoad(),
   memory: `${WORKER_MEMORY_MIB / 1024}GiB` as "1GiB",
   cpu: 1,
   // Every delivery may be moving a finished video: sized so that all of them can at once.
@@ -176,35 +173,21 @@ export const pollGeneration = onTaskDispatched(
 
 /** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
 const sweepPass = async () => {
-  const [sweeper, params, uploadSweeper, runtime] = await Promise.all([
+  const [sweeper, { renderEstimateMs }, uploadSweeper, runtime] = await Promise.all([
     import("./handlers/sweeper"),
-    import("./config/params"),
+    import("./adapters/render-estimate"),
     import("./handlers/upload-sweeper"),
     import("./config/runtime"),
   ]);
-  const thresholds = sweepThresholds(params);
+  const thresholds = sweepThresholds(schedule());
   const report = await sweeper.sweepCreations(thresholds);
-  const { min, max } = VEO_RENDER_SECONDS;
   const repositioned = await sweeper.refreshQueuePositions(
     thresholds.startsPerMinute,
-    scaledMs((min + max) / 2),
+    await renderEstimateMs(),
   );
   const uploadsRemoved = await uploadSweeper.sweepUploads(await runtime.mediaStore());
   return { ...report, repositioned, uploadsRemoved };
 };
-
-/** The sweeper's thresholds at the current time scale (the prod-scaled profile divides them). */
-const sweepThresholds = (params: typeof import("./config/params")) => ({
-  staleAfterMs: scaledMs(params.sweepStaleAfterSeconds.value()),
-  hardLimitMs: scaledMs(params.sweepHardLimitSeconds.value()),
-  startsPerMinute: params.veoStartsPerMinute.value() * timeScale(),
-  taskRetryWindowMs: taskRetryWindowMs({
-    maxAttempts: params.taskMaxAttempts.value(),
-    minBackoffMs: scaledMs(params.taskMinBackoffSeconds.value()),
-    maxBackoffMs: scaledMs(params.taskMaxBackoffSeconds.value()),
-    dispatchDeadlineMs: scaledMs(DISPATCH_DEADLINE_SECONDS),
-  }),
-});
 
 /** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */
 export const sweepCreations = onSchedule(

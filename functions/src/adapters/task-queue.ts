@@ -4,7 +4,7 @@
  * enqueue of the same step is a no-op rather than a second job.
  */
 import { getFunctions } from "firebase-admin/functions";
-import { DISPATCH_DEADLINE_SECONDS } from "../config/deployment";
+import { schedule, wholeSeconds } from "../config/schedule";
 import { firestore } from "./firebase";
 
 export const QUEUES = {
@@ -33,7 +33,8 @@ export async function enqueueStep(
       .taskQueue(queue)
       .enqueue(task, {
         id: taskIdOf(task),
-        dispatchDeadlineSeconds: DISPATCH_DEADLINE_SECONDS,
+        // Scaled like the worker's timeout, which it must outlast (the Admin SDK allows 15-1800 s).
+        dispatchDeadlineSeconds: wholeSeconds(schedule().ms.dispatchDeadline),
         ...(delaySeconds > 0 ? { scheduleDelaySeconds: delaySeconds } : {}),
       });
     return "enqueued";

@@ -7,21 +7,19 @@ import type { ModelChoice } from "../contract";
 import type { VideoModel } from "../domain/video-model";
 import type { WorkerSettings } from "../domain/worker-step";
 import { isEmulator } from "./environment";
-import { scaledMs, timeScale, timeScaleParam } from "./time-scale";
+import { scaledMs, timeScaleParam } from "./time-scale";
+import { schedule } from "./schedule";
 import { NotConfiguredError, settingProblems, type DeploymentSettings } from "./readiness";
 import {
-  leaseSeconds,
   localModelDir,
   localRenderSeconds,
   mediaUrlTtlSeconds,
-  pollIntervalSeconds,
   r2AccessKeyId,
   r2Bucket,
   r2Endpoint,
   r2PublicBucket,
   r2PublicUrl,
   r2SecretAccessKey,
-  taskMaxAttempts,
   veoModelFast,
   veoModelLite,
   veoModelStandard,
@@ -108,11 +106,12 @@ function localRenderRangeMs(): { min: number; max: number } | undefined {
 
 /** Durations in seconds at the current time scale (fractions allowed in the emulator). */
 export function workerSettings(): WorkerSettings {
-  const scale = timeScale();
+  const { ms, counts } = schedule();
   return {
-    leaseSeconds: leaseSeconds.value() / scale,
-    pollIntervalSeconds: pollIntervalSeconds.value() / scale,
-    maxAttempts: taskMaxAttempts.value(),
+    leaseSeconds: ms.lease / 1000,
+    pollIntervalSeconds: ms.pollInterval / 1000,
+    maxAttempts: counts.taskMaxAttempts,
     mediaUrlTtlSeconds: mediaUrlTtlSeconds.value(),
+    workerTimeoutSeconds: ms.workerTimeout / 1000,
   };
 }

@@ -53,6 +53,8 @@ export interface WorkerSettings {
   pollIntervalSeconds: number;
   maxAttempts: number;
   mediaUrlTtlSeconds: number;
+  /** The worker's timeout at the current time scale (absent: production's). */
+  workerTimeoutSeconds?: number;
 }
 
 /** Cloud Tasks gives up after `maxAttempts`; `retryCount` counts from 0. */

@@ -20,13 +20,13 @@ import {
   sweepHardLimitSeconds,
   veoStartsPerMinute,
 } from "../config/params";
-import { VEO_RENDER_SECONDS } from "../config/production";
 import { scaledMs, timeScale } from "../config/time-scale";
 import { configuredModelIds, readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
 import * as creationStore from "../adapters/creation-store";
 import { enqueueStep, QUEUES } from "../adapters/task-queue";
+import { renderEstimateMs, typicalRenderMs } from "../adapters/render-estimate";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
 import { resolveVisualInputs, type InputLookups } from "./visual-inputs";
@@ -70,12 +70,15 @@ export interface SubmitDeps {
   inputs?: Pick<InputLookups, "getUpload" | "getCreation"> & {
     markUploadsUsed: typeof uploadStore.markUploadsUsed;
   };
+  /** Start-to-draft time for the ETA (absent: Veo's typical render time). */
+  renderEstimateMs?: () => Promise<number>;
 }
 export type SubmitLimits = Omit<creationStore.SubmitLimits, "backlog">;
 
 const productionDeps: SubmitDeps = {
   store: creationStore,
   enqueueStep,
+  renderEstimateMs,
   limits: (request) => ({
     maxActiveJobs: maxActiveCreations.value(),
     welcome: {
@@ -200,7 +203,7 @@ async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
       finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
     },
     Date.now(),
-    scaledMs((VEO_RENDER_SECONDS.min + VEO_RENDER_SECONDS.max) / 2),
+    deps.renderEstimateMs ? await deps.renderEstimateMs() : typicalRenderMs(),
   );
 }
 

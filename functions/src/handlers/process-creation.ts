@@ -118,10 +118,11 @@ function keepLease(
   creationId: string,
   owner: string,
   leaseMs: number,
+  timeoutSeconds: number,
   store: WorkerStore,
 ): () => void {
   let stopped = false;
-  const giveUpAt = Date.now() + WORKER_TIMEOUT_SECONDS * 1000;
+  const giveUpAt = Date.now() + timeoutSeconds * 1000;
   const timer = setInterval(() => {
     if (Date.now() > giveUpAt) return stop();
     void store.updateIfOwner(creationId, owner, { leaseExpiresAtMs: Date.now() + leaseMs }).then(
@@ -214,7 +215,13 @@ async function deliver(
   });
   if (!renewed) return logs.leaseLost(creationId, "transfer");
   const mediaPath = mediaPathOf(creation.userId, creationId);
-  const stopRenewing = keepLease(creationId, owner, deps.settings.leaseSeconds * 1000, deps.store);
+  const stopRenewing = keepLease(
+    creationId,
+    owner,
+    deps.settings.leaseSeconds * 1000,
+    deps.settings.workerTimeoutSeconds ?? WORKER_TIMEOUT_SECONDS,
+    deps.store,
+  );
   try {
     await deps.media.upload(mediaPath, await deps.model.openVideo(video), video.contentType, {
       user: creation.userId,
