@@ -4,6 +4,7 @@
  * for app clients (client/ imports it, and nothing else of the functions). Depends on zod only.
  */
 import { z } from "zod";
+import { visualInputFields } from "./inputs";
 
 export const ASPECT_RATIOS = ["16:9", "9:16"] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
@@ -58,6 +59,7 @@ export type {
   SpriteGrid,
   UndeliveredVideo,
 } from "./creation";
+export * from "./inputs";
 
 /** Lone surrogates and control characters (other than tab and newlines) are not text. */
 function isCleanText(value: string): boolean {
@@ -88,6 +90,7 @@ export const generateVideoInput = z.strictObject({
   negativePrompt: cleanText(1000).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   requestId: idempotencyKey.optional(),
+  ...visualInputFields,
   model: z.enum(MODEL_CHOICES).default(DEFAULT_MODEL),
   /** Videos to generate in one request, each charged; undelivered ones are refunded one by one. */
   sampleCount: z.number().int().min(1).max(MAX_SAMPLE_COUNT).default(1),

@@ -58,3 +58,21 @@ export function policyFailure(details: Record<string, unknown>): {
     message: `${filterMessage(category)} Your tokens were refunded; try rewording the prompt.`,
   };
 }
+
+/**
+ * A visual input the worker cannot use (an upload that is not the image it claimed to be, a
+ * source video that is gone): permanent, refunded, and the user is told which input and why.
+ */
+export class InputError extends ModelError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super("invalid", `${field}: ${problem}`, { field, problem, input: true });
+    this.name = "InputError";
+  }
+
+  get userMessage(): string {
+    return `The ${this.field} could not be used: ${this.problem}. Your tokens were refunded.`;
+  }
+}

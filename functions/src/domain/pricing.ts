@@ -7,7 +7,7 @@
  * about twice Fast without audio and 2.7× with it; Lite about half of Fast at 720p). Every rate
  * is a multiple of 1/16, so rate × seconds is exact in floating point before rounding up.
  */
-import type { Duration, ModelChoice, Resolution } from "../contract";
+import { EXTENSION_SECONDS, type Duration, type ModelChoice, type Resolution } from "../contract";
 
 export interface AudioRates {
   silent: number;
@@ -36,6 +36,8 @@ export interface PricedOptions {
   generateAudio: boolean;
   /** Videos asked for (default 1): each is charged. */
   sampleCount?: number;
+  /** An extension is priced for the seconds it adds (`duration` does not apply to it). */
+  extend?: unknown;
 }
 
 /** Tokens per second of video for these options. */
@@ -44,8 +46,13 @@ export function rateOf(options: Omit<PricedOptions, "duration">): number {
   return options.generateAudio ? rates.withAudio : rates.silent;
 }
 
-/** The price of one video, rounded up to whole tokens (what a refund of one video gives back). */
+/**
+ * The price of one video, rounded up to whole tokens (what a refund of one video gives back).
+ * Visual inputs cost nothing extra (Vertex AI prices image-to-video, frames and references like
+ * text-to-video); an extension costs the seconds it adds.
+ */
 export function pricePerVideo(options: PricedOptions): number {
+  if (options.extend) return Math.ceil(rateOf(options) * EXTENSION_SECONDS);
   return Math.ceil(rateOf(options) * options.duration);
 }
 

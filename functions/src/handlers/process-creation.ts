@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { Request } from "firebase-functions/v2/tasks";
 import { Progress } from "../domain/creation-state";
-import type { CreationMedia } from "../contract";
+import type { CreationInputs, CreationMedia } from "../contract";
 import { ASPECT_SIZES, posterPathOf, spriteGridFor, spritePathOf } from "../domain/previews";
 import type { JpegUpload, PreviewMaker } from "../adapters/video-previews";
 import {
@@ -22,10 +22,9 @@ import {
   type Creation,
 } from "../domain/creation";
 import { undeliveredVideos } from "../domain/refund";
-import { policyFailure } from "../domain/failure";
 import { categoriesOf } from "../domain/filter-reasons";
-import { ModelError, userMessageFor } from "../domain/failure";
-import type { OperationStatus, VideoModel } from "../domain/video-model";
+import { InputError, ModelError, policyFailure, userMessageFor } from "../domain/failure";
+import type { ModelInputs, OperationStatus, VideoModel } from "../domain/video-model";
 import {
   decideDeadOperation,
   isDeadOperation,
@@ -55,6 +54,8 @@ export interface WorkerDeps {
   /** The creation store and the task queue (tests pass fakes). */
   store?: WorkerStore;
   enqueueStep?: typeof enqueueStep;
+  /** Loads and checks a creation's visual inputs before the model is started (handlers/worker-inputs.ts). */
+  loadInputs?: (inputs: CreationInputs) => Promise<ModelInputs>;
 }
 
 /** The deps with the production store and queue filled in. */
@@ -62,6 +63,7 @@ type Deps = Required<Omit<WorkerDeps, "previews">> & Pick<WorkerDeps, "previews"
 const withDefaults = (deps: WorkerDeps): Deps => ({
   store: creationStore,
   enqueueStep,
+  loadInputs: () => Promise.reject(new Error("this worker has no input loader")),
   ...deps,
 });
 
@@ -163,7 +165,12 @@ async function runStep(
   let operationName = creation.operationName;
   let startedAtMs = creation.operationStartedAtMs ?? Date.now();
   if (!operationName) {
-    ({ operationName } = await deps.model.start(request, creation.retryCount));
+    // Inputs are checked before the paid start: a bad upload costs nothing but this read.
+    const inputs = creation.inputs ? await deps.loadInputs(creation.inputs) : undefined;
+    ({ operationName } = await deps.model.start(
+      { ...request, ...(inputs ? { inputs } : {}) },
+      creation.retryCount,
+    ));
     startedAtMs = Date.now();
     // Saved at once: a retry after a crash resumes this operation instead of paying for another.
     const saved = await deps.store.updateIfOwner(creationId, owner, {
@@ -359,7 +366,8 @@ async function handleFailure(
       kind === "policy" && err instanceof ModelError ? policyFailure(err.details) : undefined;
     const result = await store.refundCreation(task.creationId, {
       status: "failed",
-      error: filter?.message ?? userMessageFor(kind),
+      error:
+        err instanceof InputError ? err.userMessage : (filter?.message ?? userMessageFor(kind)),
       errorKind: kind,
       ...(filter ? { filterCategory: filter.category } : {}),
       lastError: message.slice(0, 500),

@@ -5,7 +5,8 @@
  * poll an operation another one started. Honours the test directives of test-directives.ts.
  */
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,12 +15,14 @@ import type { FilterCategory } from "../contract";
 import { ModelError } from "../domain/failure";
 import { supportCodeOf, supportCodesIn } from "../domain/filter-reasons";
 import type {
+  InputImage,
+  ModelInputs,
   OperationStatus,
   VideoLocation,
   VideoModel,
   VideoRequest,
 } from "../domain/video-model";
-import { renderVideo, type RenderOptions } from "./local-render";
+import { extendVideo, renderVideo, type RenderOptions } from "./local-render";
 import { parseTestDirectives, type TestDirectives } from "./test-directives";
 
 export const LOCAL_MODEL_ID = "local-ffmpeg";
@@ -47,9 +50,20 @@ export interface LocalModelOptions extends RenderOptions {
   now?: () => number;
 }
 
+/** Input files of an operation (written at start, so any worker process can render it). */
+interface InputFiles {
+  firstFrame?: string;
+  lastFrame?: string;
+  references?: string[];
+  extendSource?: string;
+  addedSeconds?: number;
+}
+
 interface OperationRecord {
   name: string;
-  request: VideoRequest;
+  /** The request without its input bytes (those are in `inputs`). */
+  request: Omit<VideoRequest, "inputs">;
+  inputs?: InputFiles;
   text: string;
   directives: TestDirectives;
   startedAt: number;
@@ -97,9 +111,11 @@ export class LocalVideoModel implements VideoModel {
     }
     const id = randomUUID();
     const startedAt = this.now();
+    const { inputs, ...plain } = request;
     const record: OperationRecord = {
       name: OPERATION_PREFIX + id,
-      request,
+      request: plain,
+      ...(inputs ? { inputs: await this.saveInputs(id, inputs) } : {}),
       text,
       directives,
       startedAt,
@@ -181,22 +197,29 @@ export class LocalVideoModel implements VideoModel {
     if (!job) {
       job = (async () => {
         await mkdir(this.dir("videos"), { recursive: true });
+        const inputs = record.inputs ?? {};
         for (const [index, file] of files.entries()) {
           if (await exists(file)) continue;
           const seed = record.request.seed;
+          const spec = {
+            text: record.text || " ",
+            aspectRatio: record.request.aspectRatio,
+            durationSeconds: record.request.duration,
+            audio: record.request.generateAudio,
+            // Each sample looks different, as Veo's do (the first as a single video would).
+            seed: seed === undefined ? index || undefined : (seed + index) % 2 ** 32,
+          };
           try {
-            await renderVideo(
-              {
-                text: record.text || " ",
-                aspectRatio: record.request.aspectRatio,
-                durationSeconds: record.request.duration,
-                audio: record.request.generateAudio,
-                // Each sample looks different, as Veo's do (the first as a single video would).
-                seed: seed === undefined ? index || undefined : (seed + index) % 2 ** 32,
-              },
-              file,
-              this.options,
-            );
+            if (inputs.extendSource) {
+              const added = {
+                ...spec,
+                durationSeconds: inputs.addedSeconds ?? spec.durationSeconds,
+              };
+              await extendVideo(inputs.extendSource, added, file, this.options);
+            } else {
+              const { firstFrame, lastFrame, references } = inputs;
+              await renderVideo({ ...spec, firstFrame, lastFrame, references }, file, this.options);
+            }
           } catch (error) {
             throw new ModelError(
               "transient",
@@ -205,10 +228,40 @@ export class LocalVideoModel implements VideoModel {
             );
           }
         }
+        await rm(this.inputDir(id), { recursive: true, force: true });
       })().finally(() => this.rendering.delete(id));
       this.rendering.set(id, job);
     }
     return job;
+  }
+
+  /** Writes the inputs where every worker process finds them; the video to extend is streamed. */
+  private async saveInputs(id: string, inputs: ModelInputs): Promise<InputFiles> {
+    const dir = this.inputDir(id);
+    await mkdir(dir, { recursive: true });
+    const save = async (name: string, image: InputImage) => {
+      const file = path.join(dir, `${name}.${image.mimeType.split("/")[1]}`);
+      await writeFile(file, image.bytes);
+      return file;
+    };
+    const files: InputFiles = {};
+    if (inputs.image) files.firstFrame = await save("first", inputs.image);
+    if (inputs.lastFrame) files.lastFrame = await save("last", inputs.lastFrame);
+    if (inputs.referenceImages) {
+      files.references = [];
+      for (const [i, ref] of inputs.referenceImages.entries())
+        files.references.push(await save(`reference-${i}`, ref.image));
+    }
+    if (inputs.extend) {
+      files.extendSource = path.join(dir, "source.mp4");
+      await pipeline(await inputs.extend.open(), createWriteStream(files.extendSource));
+      files.addedSeconds = inputs.extend.addedSeconds;
+    }
+    return files;
+  }
+
+  private inputDir(id: string): string {
+    return path.join(this.stateDir, "inputs", id);
   }
 
   private idOf(operationName: string): string {
