@@ -33,12 +33,20 @@ const CALLABLES = [
   "cancelCreation",
   "deleteCreation",
   "getMediaUrl",
+  "createUpload",
 ];
 const WORKERS = ["startGeneration", "pollGeneration"];
 const PRODUCTION_FUNCTIONS = [...CALLABLES, ...WORKERS, "welcomeUser", "sweepCreations"];
 const TEST_ONLY_FUNCTIONS = ["wiringCheck", "wiringCheckTask", "sweepNow"];
 /** Functions that open the R2 media store (config/runtime.ts mediaStore()): the only ones bound to its keys. */
-const MEDIA_USERS = ["publishCreation", "deleteCreation", "getMediaUrl", ...WORKERS];
+const MEDIA_USERS = [
+  "publishCreation",
+  "deleteCreation",
+  "getMediaUrl",
+  "createUpload",
+  "sweepCreations",
+  ...WORKERS,
+];
 const R2_SECRETS = ["R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY"];
 const COMPONENTS = ["api", "admin", "accounts", "worker", "sweeper"];
 

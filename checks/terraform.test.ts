@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { join } from "node:path";
+import { UPLOAD_TTL_SECONDS } from "../functions/src/contract";
 
 import {
   blocksOf,
@@ -285,11 +286,23 @@ describe("terraform/ (offline check)", () => {
         enabled: true,
         abort_multipart_uploads_transition: { condition: { type: "Age", max_age: 86400 } },
       });
-      for (const bucket of ["drafts", "public"]) {
-        expect(one("cloudflare_r2_bucket_lifecycle", bucket).body.rules).to.deep.equal([
-          "${local.r2_abort_multipart_rule}",
-        ]);
-      }
+      expect(one("cloudflare_r2_bucket_lifecycle", "drafts").body.rules).to.deep.equal([
+        "${local.r2_abort_multipart_rule}",
+        "${local.r2_expire_uploads_rule}",
+      ]);
+      expect(one("cloudflare_r2_bucket_lifecycle", "public").body.rules).to.deep.equal([
+        "${local.r2_abort_multipart_rule}",
+      ]);
+    });
+
+    it("deletes users' uploads from the private bucket once their lifetime is over", () => {
+      const rule = localsOf(files).values.r2_expire_uploads_rule;
+      expect(rule).to.deep.equal({
+        id: "delete-uploads-after-1-day",
+        enabled: true,
+        conditions: { prefix: "uploads/" },
+        delete_objects_transition: { condition: { type: "Age", max_age: UPLOAD_TTL_SECONDS } },
+      });
     });
 
     it("serves only the public bucket on the custom domain and keeps r2.dev off", () => {

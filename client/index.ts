@@ -11,3 +11,4 @@ export * from "./errors";
 export * from "./pricing";
 export * from "./types";
 export * from "./watch";
+export * from "./uploads";

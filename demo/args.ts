@@ -1,7 +1,8 @@
 // Command line of `npm start -- [prompt] [--aspect …] …`. Values are checked later by the
 // shared contract schema (through the client module), so only the syntax is handled here.
 import { parseArgs } from "node:util";
-import type { GenerateVideoInput } from "../client";
+import { extname } from "node:path";
+import type { GenerateVideoInput, UploadContentType } from "../client";
 
 export const DEFAULT_PROMPT = "A paper boat drifting down a rainy street at dusk, cinematic";
 
@@ -13,6 +14,7 @@ export const USAGE = `Usage: npm start -- [prompt] [options]
   --resolution 720p|1080p  (default 720p)
   --audio                generate audio
   --model standard|fast|lite  Veo model tier (default fast): price and quality
+  --image FILE           animate a local JPEG, PNG or WebP (it becomes the first frame)
   --timeout SECONDS      give up waiting for the video after this long (default 180)
   -h, --help             this text
 
@@ -21,6 +23,8 @@ Test directives of the local model, inside the prompt: [[policy]] [[permanent]]
 
 export interface DemoArgs {
   input: GenerateVideoInput;
+  /** `--image FILE`: uploaded with createUpload, then sent as `image`. */
+  imageFile?: string;
   timeoutMs: number;
   help: boolean;
 }
@@ -39,6 +43,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         resolution: { type: "string" },
         audio: { type: "boolean", default: false },
         model: { type: "string" },
+        image: { type: "string" },
         timeout: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -62,7 +67,12 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   const timeout = values.timeout === undefined ? 180 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0)
     throw new UsageError(`--timeout must be a positive number of seconds`);
-  return { input, timeoutMs: timeout * 1000, help: values.help };
+  return {
+    input,
+    timeoutMs: timeout * 1000,
+    help: values.help,
+    ...(values.image !== undefined ? { imageFile: values.image } : {}),
+  };
 }
 
 const numberOrText = (value: string): number | string =>
@@ -71,4 +81,18 @@ const numberOrText = (value: string): number | string =>
 /** Whether the prompt asks the local model to fail (a failure is then the expected outcome). */
 export function asksForFailure(prompt: string): boolean {
   return /\[\[(policy|permanent)\]\]/.test(prompt);
+}
+
+const IMAGE_TYPES: Record<string, UploadContentType> = {
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".png": "image/png",
+  ".webp": "image/webp",
+};
+
+/** The upload content type of an image file, by its extension (the server checks the bytes). */
+export function imageTypeOf(file: string): UploadContentType {
+  const type = IMAGE_TYPES[extname(file).toLowerCase()];
+  if (!type) throw new UsageError(`--image must be a .jpg, .jpeg, .png or .webp file: ${file}`);
+  return type;
 }

@@ -4,6 +4,7 @@
 // Exit codes: 0 the video was saved, or a failure the prompt asked for ([[policy]],
 // [[permanent]]) ended refunded; 1 anything else (unexpected failure, missing refund,
 // timeout, stack problem); 2 bad options or input; 130 interrupted.
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   generateVideo,
@@ -11,13 +12,14 @@ import {
   isInsufficientTokens,
   isInvalidArgument,
   previewCost,
+  uploadImage,
   validate,
   waitForEnd,
   type CreationSnapshot,
 } from "../client";
 import { REPO_ROOT } from "../stack/config";
 import { signUpVerifiedUser, waitForBalance } from "./account";
-import { asksForFailure, parseDemoArgs, UsageError, USAGE } from "./args";
+import { asksForFailure, imageTypeOf, parseDemoArgs, UsageError, USAGE } from "./args";
 import { downloadVideo } from "./download";
 import { connectClient, type ClientSdk } from "./firebase-client";
 import { formatLedger, ledgerOf, sumOf } from "./ledger";
@@ -46,6 +48,15 @@ let client: ClientSdk | undefined;
 let shuttingDown: Promise<void> | undefined;
 const session = new StackSession(say, shutdown);
 
+/** `--image FILE`, read before anything starts: a missing or unsupported file is a usage error. */
+async function readImageArg(file: string) {
+  const type = imageTypeOf(file);
+  const bytes = await readFile(file).catch((err: unknown) => {
+    throw new DemoFailure(`--image: cannot read ${file}: ${String(err)}`, 2);
+  });
+  return { type, bytes: new Uint8Array(bytes) };
+}
+
 async function main(): Promise<number> {
   const args = parseDemoArgs(process.argv.slice(2));
   if (args.help) {
@@ -60,6 +71,7 @@ async function main(): Promise<number> {
       throw new DemoFailure(`invalid ${err.details.fields.join(", ")}\n\n${USAGE}`, 2);
     throw err;
   }
+  const image = args.imageFile ? await readImageArg(args.imageFile) : undefined;
   say("Phoenix video engine — local demo (Ctrl-C to stop)");
   demoStack = await session.ensureStack();
   say(`✔ local stack ${demoStack.started ? "started" : "reused (already running)"} at ${since()}`);
@@ -88,6 +100,11 @@ async function main(): Promise<number> {
   say(
     `▶ model ${model}: ${price?.tokensPerSecond} tokens/s at ${resolution}${generateAudio ? " with audio" : ""} → ${price?.cost} tokens for ${duration} s`,
   );
+  if (image) {
+    const uploadId = await uploadImage(functions, image.bytes, image.type);
+    say(`✔ uploaded ${args.imageFile} (${image.bytes.length} bytes, ${image.type}) as ${uploadId}`);
+    args.input.image = uploadId;
+  }
   say(`▶ generateVideo ${JSON.stringify(args.input)}`);
   const queued = await generateVideo(functions, args.input).catch((err: unknown) => {
     if (isInvalidArgument(err))

@@ -180,3 +180,50 @@ export function hostileLifecycleCalls(foreignCreationId: string): HostileCall[] 
     calls.push({ fn: "generateVideo", body, label: `body ${body}` });
   return calls;
 }
+
+/**
+ * Visual inputs an attacker can try: forged upload ids, someone else's video as a frame source
+ * or to extend, malformed references; and createUpload with types and sizes it must refuse.
+ * All are refused before anything is written.
+ */
+export function hostileInputCalls(foreignCreationId: string): HostileCall[] {
+  const forged = `up_${"A".repeat(28)}`;
+  const foreign = { creationId: foreignCreationId };
+  const inputs: Record<string, unknown>[] = [
+    { image: forged },
+    { image: "uploads/victim/up_x" },
+    { image: { ...foreign, frame: "last" } },
+    { image: { ...foreign, frame: "middle" } },
+    { lastFrame: forged },
+    { image: forged, lastFrame: { ...foreign, frame: "first" } },
+    { referenceImages: [] },
+    { referenceImages: Array.from({ length: 4 }, () => ({ image: forged })) },
+    { referenceImages: [{ image: forged, referenceType: "pose" }] },
+    { extend: foreign },
+    { extend: { creationId: "../x" } },
+    { extend: foreignCreationId },
+  ];
+  const calls: HostileCall[] = inputs.map((input) => ({
+    fn: "generateVideo",
+    body: `{"data":${j({ prompt: "a valid prompt", ...input })}}`,
+    label: `inputs ${j(input).slice(0, 60)}`,
+  }));
+  const uploads = [
+    { contentType: "image/gif", size: 10 },
+    { contentType: "text/html", size: 10 },
+    { contentType: "image/png", size: 9_000_000 },
+    { contentType: "image/png", size: 0 },
+    { contentType: "image/png", size: -1 },
+    { contentType: "image/png", size: 1.5 },
+    { contentType: "image/png" },
+    { contentType: "image/png", size: 10, key: "uploads/victim/x" },
+    null,
+  ];
+  for (const upload of uploads)
+    calls.push({
+      fn: "createUpload",
+      body: `{"data":${j(upload)}}`,
+      label: `createUpload ${j(upload)}`,
+    });
+  return calls;
+}

@@ -11,7 +11,12 @@ import { serveCallables } from "../test-harness/callable-server";
 import { setupLocalEnv } from "../test-harness/inprocess";
 import { db } from "../test-harness/pipeline";
 import { bump, scenario, type ScenarioFigures } from "./figures";
-import { hostileLifecycleCalls, hostilePayloads, type HostileCall } from "./hostile-payloads";
+import {
+  hostileInputCalls,
+  hostileLifecycleCalls,
+  hostilePayloads,
+  type HostileCall,
+} from "./hostile-payloads";
 import { profile } from "./profile";
 import { allSettled, cleanSlate, generate, pool, users, waitAllEnded } from "./support";
 import { clientSdkAttempts } from "./hostile-client-sdk";
@@ -107,6 +112,7 @@ describe("reliability: hostile input", function () {
     const calls: HostileCall[] = [
       ...hostilePayloads(profile.hostilePayloads),
       ...hostileLifecycleCalls(foreignCreation),
+      ...hostileInputCalls(foreignCreation),
     ];
     const bad: string[] = [];
     await pool(calls, 8, async (call) => {

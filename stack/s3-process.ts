@@ -5,6 +5,16 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import S3rver from "s3rver";
 import { HOST, PORTS, S3_BUCKETS, S3_DATA_DIR, S3_PID_FILE } from "./config";
 
+const UPLOAD_CORS = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedHeader>content-type</AllowedHeader>
+    <MaxAgeSeconds>600</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
 async function main(): Promise<void> {
   const server = new S3rver({
     address: HOST,
@@ -13,7 +23,9 @@ async function main(): Promise<void> {
     directory: S3_DATA_DIR,
     // Path-style only, like our R2 clients (forcePathStyle); no *.localhost vhost guessing.
     vhostBuckets: false,
-    configureBuckets: S3_BUCKETS.map((name) => ({ name })),
+    // Browsers PUT input images straight to the private bucket (createUpload's presigned
+    // links): it answers CORS for PUT like the R2 bucket's CORS policy does in production.
+    configureBuckets: S3_BUCKETS.map((name) => ({ name, configs: [UPLOAD_CORS] })),
   });
   await server.run();
   writeFileSync(S3_PID_FILE, String(process.pid));

@@ -58,10 +58,29 @@ locals {
   }
 }
 
+# Input images users upload (createUpload) live under uploads/<uid>/ in the
+# private bucket and are usable for one day; then R2 deletes them (86400 s).
+# The sweeper removes their documents and objects too (storage without lifecycle rules).
+locals {
+  r2_expire_uploads_rule = {
+    id      = "delete-uploads-after-1-day"
+    enabled = true
+    conditions = {
+      prefix = "uploads/"
+    }
+    delete_objects_transition = {
+      condition = {
+        type    = "Age"
+        max_age = 86400
+      }
+    }
+  }
+}
+
 resource "cloudflare_r2_bucket_lifecycle" "drafts" {
   account_id  = var.cloudflare_account_id
   bucket_name = cloudflare_r2_bucket.drafts.name
-  rules       = [local.r2_abort_multipart_rule]
+  rules       = [local.r2_abort_multipart_rule, local.r2_expire_uploads_rule]
 }
 
 resource "cloudflare_r2_bucket_lifecycle" "public" {

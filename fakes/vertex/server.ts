@@ -8,7 +8,8 @@
  *   `Authorization: Bearer <issued token>`.
  * - The slice of the Cloud Storage JSON API that `@google-cloud/storage` uses to read and
  *   delete an object: `GET /storage/v1/b/{bucket}/o/{object}?alt=media` (also under
- *   `/download`), metadata `GET` without `alt`, and `DELETE`.
+ *   `/download`), metadata `GET` without `alt`, and `DELETE`; and to write one (an input video
+ *   to extend): `POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart`.
  * - Control: `GET /__fake/stats`, `POST /__fake/script`, `POST /__fake/reset`,
  *   `GET /__fake/service-account`, for tests that run the fake in another process.
  *
@@ -55,6 +56,8 @@ export interface FakeStats {
   unauthorized: number;
   downloads: number;
   deletes: number;
+  /** Objects written by simple uploads (an input video to extend). */
+  uploads: number;
   startsByPrompt: Record<string, number>;
   pollsByOperation: Record<string, number>;
   /** Body of the last accepted predictLongRunning request. */
@@ -125,6 +128,26 @@ const VIDEO_RESPONSE_TYPE =
 const MODEL_CALL =
   /^\/v1\/(projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+)):(predictLongRunning|fetchPredictOperation)$/;
 const GCS_OBJECT = /^(?:\/download)?\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
+/** A simple (non-resumable) upload: `POST /upload/storage/v1/b/{bucket}/o?uploadType=multipart`. */
+const GCS_UPLOAD = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/;
+
+/** The metadata and media parts of a `multipart/related` upload body. */
+function multipartUpload(body: Buffer, contentType: string): { name?: string; media: Buffer } {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  if (!boundary) throw new Error("no multipart boundary");
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Buffer[] = [];
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (next === -1) break;
+    parts.push(body.subarray(at + delimiter.length + 2, next - 2)); // after CRLF, before CRLF
+    at = next;
+  }
+  const payload = (part: Buffer) => part.subarray(part.indexOf("\r\n\r\n") + 4);
+  const metadata = JSON.parse(payload(parts[0]).toString("utf8")) as { name?: string };
+  return { name: metadata.name, media: payload(parts[parts.length - 1]) };
+}
 
 function emptyStats(): FakeStats {
   return {
@@ -134,6 +157,7 @@ function emptyStats(): FakeStats {
     unauthorized: 0,
     downloads: 0,
     deletes: 0,
+    uploads: 0,
     startsByPrompt: {},
     pollsByOperation: {},
   };
@@ -478,8 +502,32 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
     res.end(bytes);
   }
 
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL, bucket: string) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const { name, media } = multipartUpload(
+      Buffer.concat(chunks),
+      req.headers["content-type"] ?? "",
+    );
+    const object = name ?? url.searchParams.get("name");
+    if (!object) return sendError(res, 400, "upload without an object name");
+    objects.set(`${bucket}/${object}`, media);
+    stats.uploads++;
+    send(res, 200, {
+      kind: "storage#object",
+      bucket,
+      name: object,
+      size: String(media.length),
+      // The client compares these with what it sent.
+      md5Hash: createHash("md5").update(media).digest("base64"),
+      crc32c: crc32c(media),
+    });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
+    const upload = GCS_UPLOAD.exec(url.pathname);
+    if (upload && req.method === "POST") return handleUpload(req, res, url, upload[1]);
     const body = await readBody(req);
     if (req.method === "POST" && url.pathname === "/token") return handleToken(body, res);
     const call = MODEL_CALL.exec(url.pathname);

@@ -97,6 +97,15 @@ export const getMediaUrl = onCall(withMedia, async (request) => {
   return handlers.getMediaUrl(request, deps);
 });
 
+/** A presigned PUT for one private input image (visual inputs of generateVideo). */
+export const createUpload = onCall(withMedia, async (request) => {
+  const [{ createUpload }, runtime] = await Promise.all([
+    import("./handlers/create-upload"),
+    import("./config/runtime"),
+  ]);
+  return createUpload(request, { media: runtime.mediaStore });
+});
+
 /**
  * 1st-gen Auth trigger (2nd gen has only blocking triggers, which run before sign-up completes).
  * 1st-gen functions run in us-central1, our REGION, by default.
@@ -129,12 +138,19 @@ const worker: TaskQueueOptions = {
 const runWorkerStep = async (
   request: Parameters<typeof import("./handlers/process-creation").processCreation>[0],
 ) => {
-  const [{ processCreation }, runtime] = await Promise.all([
+  const [{ processCreation }, runtime, { loadInputs }, { grabFrame, toPng }] = await Promise.all([
     import("./handlers/process-creation"),
     import("./config/runtime"),
+    import("./handlers/worker-inputs"),
+    import("./models/local-render"),
   ]);
   const [model, media] = await Promise.all([runtime.videoModel(), runtime.mediaStore()]);
-  await processCreation(request, { model, media, settings: runtime.workerSettings() });
+  await processCreation(request, {
+    model,
+    media,
+    settings: runtime.workerSettings(),
+    loadInputs: (inputs) => loadInputs(inputs, { media, grabFrame, toPng }),
+  });
 };
 
 /** First step of every creation: starts the paid generation, so it keeps to the model's quota. */
@@ -157,9 +173,11 @@ export const pollGeneration = onTaskDispatched(
 
 /** One sweeper pass: rescue and refunds, then fresh queue positions for the waiting jobs. */
 const sweepPass = async () => {
-  const [sweeper, { renderEstimateMs }] = await Promise.all([
+  const [sweeper, { renderEstimateMs }, uploadSweeper, runtime] = await Promise.all([
     import("./handlers/sweeper"),
     import("./adapters/render-estimate"),
+    import("./handlers/upload-sweeper"),
+    import("./config/runtime"),
   ]);
   const thresholds = sweepThresholds(schedule());
   const report = await sweeper.sweepCreations(thresholds);
@@ -167,7 +185,8 @@ const sweepPass = async () => {
     thresholds.startsPerMinute,
     await renderEstimateMs(),
   );
-  return { ...report, repositioned };
+  const uploadsRemoved = await uploadSweeper.sweepUploads(await runtime.mediaStore());
+  return { ...report, repositioned, uploadsRemoved };
 };
 
 /** Every 5 minutes: re-enqueues lost work and ends (with a refund) anything past the hard limit. */
@@ -178,6 +197,8 @@ export const sweepCreations = onSchedule(
     timeoutSeconds: 300,
     memory: "256MiB",
     maxInstances: MAX_INSTANCES.sweeper,
+    // Expired uploads are removed from R2 too.
+    secrets: [r2AccessKeyId, r2SecretAccessKey],
   },
   async () => {
     await sweepPass();

@@ -66,6 +66,11 @@ export const logs = {
     info("sweep", report),
   swept: (creationId: string, action: string, status: string) =>
     info("creation-swept", { creationId, action, status }),
+  uploadCreated: (userId: string, uploadId: string, contentType: string, size: number) =>
+    info("upload-created", { userId, uploadId, contentType, size }),
+  inputRejected: (creationId: string, field: string, problem: string) =>
+    warn("input-rejected", { creationId, field, problem }),
+  uploadsSwept: (removed: number) => info("uploads-swept", { removed }),
   notConfigured: (where: string, problems: string[]) =>
     error("deployment-not-configured", { where, problems }),
   unexpected: (where: string, err: unknown, fields: Fields = {}) =>

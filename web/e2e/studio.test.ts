@@ -3,12 +3,15 @@
 // a content-policy failure refunded in balance and ledger; a bad input refused at its field.
 // Every wait is on DOM state with a bound; a screenshot of each step goes to out/studio/.
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { launchBrowser } from "../../stack/browser";
 import { REPO_ROOT } from "../../stack/config";
 import { resetFirestore } from "../../test-harness/emulators";
+import { db } from "../../test-harness/pipeline";
+import { ffmpegBinary } from "../../functions/src/models/local-render";
 import { startStudio, type StudioServer } from "../server";
 import {
   PageProblems,
@@ -178,6 +181,45 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     expect(state.duration).to.be.closeTo(4, 0.1);
     expect(state.height, "9:16 is portrait").to.be.greaterThan(state.width);
     await screenshot("draft-plays");
+  });
+
+  it("continues the draft from its last frame (the new video starts where it ends)", async () => {
+    await myCard(creationId).getByRole("button", { name: "Continue from last frame" }).click();
+    expect(await page.getByTestId("start-from").textContent()).to.equal(
+      "Starting from the last frame of your video",
+    );
+    await screenshot("continue-from-last-frame");
+    const next = await submit("The paper boat sails on into the night");
+    await waitForStatus(myCard(next), "draft");
+    const stored = await db().doc(`creations/${next}`).get();
+    expect(stored.get("inputs")).to.deep.equal({
+      image: {
+        kind: "frame",
+        creationId,
+        frame: "last",
+        mediaPath: (stored.get("mediaPath") as string).replace(next, creationId),
+      },
+    });
+    expect(await page.getByTestId("start-from").isVisible()).to.equal(false);
+    await screenshot("continued-draft");
+  });
+
+  it("animates a picked image: uploaded, then sent as the first frame", async () => {
+    const png = execFileSync(ffmpegBinary(), [
+      ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=s=360x640"],
+      ...["-frames:v", "1", "-f", "image2", "-c:v", "png", "pipe:1"],
+    ]);
+    await page
+      .getByLabel(/Start from an image/)
+      .setInputFiles({ name: "photo.png", mimeType: "image/png", buffer: png });
+    await screenshot("image-picked");
+    const animated = await submit("The test card comes alive");
+    await waitForStatus(myCard(animated), "draft");
+    const stored = await db().doc(`creations/${animated}`).get();
+    expect(stored.get("inputs.image.kind")).to.equal("upload");
+    expect(stored.get("inputs.image.contentType")).to.equal("image/png");
+    expect(stored.get("inputs.image.size")).to.equal(png.length);
+    await screenshot("image-animated");
   });
 
   it("publishes the draft, which then appears in the public feed", async () => {

@@ -39,6 +39,8 @@ export class CreationCard {
   constructor(
     private readonly functions: Functions,
     creation: CreationSnapshot,
+    /** "Continue from last frame" on a finished video of the user's. */
+    private readonly onContinue?: (creationId: string) => void,
   ) {
     this.creation = creation;
     this.el = h(
@@ -106,6 +108,12 @@ export class CreationCard {
     const buttons: HTMLButtonElement[] = [];
     if (c.status === "draft")
       buttons.push(this.button("Publish", () => publishCreation(this.functions, id)));
+    if ((c.status === "draft" || c.status === "published") && this.onContinue) {
+      const go = this.onContinue;
+      buttons.push(
+        this.button("Continue from last frame", () => Promise.resolve(go(c.id)), "secondary"),
+      );
+    }
     if (c.status === "pending")
       buttons.push(this.button("Cancel", () => cancelCreation(this.functions, id), "secondary"));
     if (isEndStatus(c.status))

@@ -15,7 +15,12 @@ export interface CreationsView extends View {
   follow(creationId: string): void;
 }
 
-export function creationsView(db: Firestore, functions: Functions, uid: string): CreationsView {
+export function creationsView(
+  db: Firestore,
+  functions: Functions,
+  uid: string,
+  onContinue?: (creationId: string) => void,
+): CreationsView {
   const cards = new Map<string, CreationCard>();
   const list = h("div", { class: "cards", "data-testid": "my-creations" });
   const empty = h("p", { class: "muted" }, "Nothing yet: your videos appear here.");
@@ -25,7 +30,7 @@ export function creationsView(db: Firestore, functions: Functions, uid: string):
   function upsert(creation: CreationSnapshot): void {
     const card = cards.get(creation.id);
     if (card) card.update(creation);
-    else cards.set(creation.id, new CreationCard(functions, creation));
+    else cards.set(creation.id, new CreationCard(functions, creation, onContinue));
   }
 
   function render(): void {

@@ -9,8 +9,10 @@ import {
   DURATIONS,
   MODEL_CHOICES,
   RESOLUTIONS,
+  UPLOAD_CONTENT_TYPES,
   generateVideo,
   newRequestId,
+  uploadImage,
   previewCost,
   type GenerateVideoInput,
   type GenerateVideoResult,
@@ -22,6 +24,8 @@ import type { View } from "./view";
 
 export interface GenerateForm extends View {
   setBalance(balance: number | undefined): void;
+  /** "Continue from last frame": the next video starts where this one of the user's ends. */
+  continueFrom(creationId: string): void;
 }
 
 /** Every ratio of the contract (the type says so), portrait first: the main format. */
@@ -91,6 +95,18 @@ export function generateForm(
     "aria-describedby": "error-seed",
   });
   const requestIdOut = h("output", { id: "requestId", name: "requestId" }, requestId);
+  // The first frame: a picked image (uploaded on submit) or the last frame of a video of theirs.
+  const imageFile = h("input", {
+    type: "file",
+    id: "image",
+    name: "image",
+    accept: UPLOAD_CONTENT_TYPES.join(","),
+    "aria-describedby": "error-image",
+  });
+  let startFrom: string | undefined;
+  const startFromText = h("span", { "data-testid": "start-from" });
+  const clearStart = h("button", { type: "button", class: "secondary small" }, "Remove");
+  const startFromChip = h("p", { class: "chip", hidden: true }, startFromText, " ", clearStart);
   const audio = h("input", { type: "checkbox", id: "generateAudio", name: "generateAudio" });
   const cost = h("p", { class: "cost", "data-testid": "cost", "aria-live": "polite" });
   const submit = h("button", { type: "submit" }, "Generate");
@@ -119,6 +135,10 @@ export function generateForm(
     slot("resolution"),
     h("label", { class: "check" }, audio, h("span", {}, "Generate audio")),
     slot("generateAudio"),
+    h("label", { for: "image" }, "Start from an image (optional: JPEG, PNG or WebP, up to 8 MiB)"),
+    imageFile,
+    startFromChip,
+    slot("image"),
     h(
       "details",
       { class: "advanced" },
@@ -160,8 +180,29 @@ export function generateForm(
       ...(negativePrompt.value.trim() ? { negativePrompt: negativePrompt.value } : {}),
       // A non-number reaches the shared schema as NaN and is refused there, with the field named.
       ...(seedText ? { seed: Number(seedText) } : {}),
+      ...(startFrom ? { image: { creationId: startFrom, frame: "last" as const } } : {}),
       requestId,
     };
+  }
+
+  function setStartFrom(creationId: string | undefined): void {
+    startFrom = creationId;
+    startFromChip.hidden = !creationId;
+    startFromText.textContent = creationId ? "Starting from the last frame of your video" : "";
+    if (creationId) imageFile.value = "";
+    showCost();
+  }
+  clearStart.addEventListener("click", () => setStartFrom(undefined));
+  imageFile.addEventListener("change", () => {
+    if (imageFile.files?.length) setStartFrom(undefined);
+  });
+
+  /** The input to send: a picked image is uploaded first and sent by its upload id. */
+  async function inputToSend(): Promise<GenerateVideoInput> {
+    const input = readInput();
+    const file = imageFile.files?.[0];
+    if (!file) return input;
+    return { ...input, image: await uploadImage(functions, file) };
   }
 
   function showCost(): void {
@@ -190,11 +231,14 @@ export function generateForm(
     notice.textContent = "";
     submit.disabled = true;
     submit.textContent = "Sending…";
-    generateVideo(functions, readInput())
+    inputToSend()
+      .then((input) => generateVideo(functions, input))
       .then((result) => {
         notice.textContent = `Queued: ${tokens(result.cost)} charged, ${tokens(result.balance)} left.`;
         requestId = newRequestId();
         requestIdOut.textContent = requestId;
+        imageFile.value = "";
+        setStartFrom(undefined);
         onQueued(result);
       })
       .catch((err: unknown) => {
@@ -217,6 +261,11 @@ export function generateForm(
     setBalance(value) {
       balance = value;
       showCost();
+    },
+    continueFrom(creationId) {
+      setStartFrom(creationId);
+      form.scrollIntoView({ behavior: "smooth", block: "start" });
+      prompt.focus();
     },
   };
 }

@@ -33,6 +33,10 @@ const FIELD_MESSAGES: Record<keyof GenerateVideoInput, string> = {
   generateAudio: "Audio is either on or off.",
   seed: "Leave it empty, or enter a whole number from 0 to 4294967295.",
   requestId: "The request id must be 8 to 128 letters, digits, _ or -.",
+  image: "This image cannot be used: pick a JPEG, PNG or WebP of yours (up to 8 MiB).",
+  lastFrame: "A last frame needs a first image too, and a model that takes one.",
+  referenceImages: "Up to 3 reference images, for an 8 s video, without a first image.",
+  extend: "Only your own draft or published 720p video can be continued.",
   model: "Choose Standard, Fast or Lite.",
 };
 

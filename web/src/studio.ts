@@ -21,7 +21,8 @@ export function studioView(sdk: Sdk, user: User): View {
     { class: "balance", "data-testid": "balance", "aria-live": "polite" },
     "…",
   );
-  const mine = creationsView(sdk.db, sdk.functions, user.uid);
+  // The form follows what it queues; a finished card hands its last frame back to the form.
+  const mine = creationsView(sdk.db, sdk.functions, user.uid, (id) => form.continueFrom(id));
   const form = generateForm(sdk.functions, (queued) => mine.follow(queued.creationId));
   const ledger = ledgerView(sdk.db, user.uid);
   const feed = feedView(sdk.db);

@@ -18,6 +18,7 @@ export const collections = {
   transactions: "transactions",
   publicCreations: "publicCreations",
   welcomeBudget: "welcomeBudget",
+  uploads: "uploads",
 } as const;
 
 /** Money transactions retry more than the SDK's default 5 times: contention is expected. */

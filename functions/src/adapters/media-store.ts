@@ -128,6 +128,87 @@ export class MediaStore {
     );
   }
 
+  /**
+   * A presigned PUT for one object of the private bucket. Content type and length are signed
+   * headers (listed in X-Amz-SignedHeaders): R2 refuses a PUT whose headers differ.
+   */
+  async presignedPut(
+    key: string,
+    contentType: string,
+    size: number,
+    ttlSeconds: number,
+  ): Promise<{ url: string; expiresAt: Date }> {
+    const [client, { PutObjectCommand }, { getSignedUrl }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+      import("@aws-sdk/s3-request-presigner"),
+    ]);
+    const expiresIn = Math.min(Math.max(ttlSeconds, 1), MAX_LINK_SECONDS);
+    const command = new PutObjectCommand({
+      Bucket: this.config.bucket,
+      Key: key,
+      ContentType: contentType,
+      ContentLength: size,
+    });
+    const url = await getSignedUrl(client, command, {
+      expiresIn,
+      signableHeaders: new Set(["content-type", "content-length"]),
+    });
+    return { url, expiresAt: new Date(Date.now() + expiresIn * 1000) };
+  }
+
+  /**
+   * An object of the private bucket whole, refused above `maxBytes` before anything is read
+   * (inputs are small images: bounded memory). Null when it does not exist.
+   */
+  async readSmall(
+    key: string,
+    maxBytes: number,
+  ): Promise<{ bytes: Buffer } | { tooLarge: number } | null> {
+    const [client, { GetObjectCommand }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+    ]);
+    try {
+      const object = await client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
+      );
+      const length = object.ContentLength ?? 0;
+      const body = object.Body as Readable | undefined;
+      if (length > maxBytes || !body) {
+        body?.destroy();
+        return { tooLarge: length };
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const chunk of body) {
+        total += (chunk as Buffer).length;
+        if (total > maxBytes) {
+          body.destroy();
+          return { tooLarge: total };
+        }
+        chunks.push(chunk as Buffer);
+      }
+      return { bytes: Buffer.concat(chunks) };
+    } catch (error) {
+      if ((error as { name?: string }).name === "NoSuchKey") return null;
+      throw error;
+    }
+  }
+
+  /** A stream of an object of the private bucket (a source video to extend). */
+  async openObject(key: string): Promise<Readable> {
+    const [client, { GetObjectCommand }] = await Promise.all([
+      this.client(),
+      import("@aws-sdk/client-s3"),
+    ]);
+    const object = await client.send(
+      new GetObjectCommand({ Bucket: this.config.bucket, Key: key }),
+    );
+    if (!object.Body) throw new Error(`empty body for ${key}`);
+    return object.Body as Readable;
+  }
+
   async exists(key: string): Promise<boolean> {
     const [client, { HeadObjectCommand }] = await Promise.all([
       this.client(),

@@ -5,6 +5,7 @@
  * `refundedAt`) are added by the store as server timestamps and typed by each reader's SDK.
  */
 import type { AspectRatio, CreationStatus, Duration, ModelChoice, Resolution } from "./index";
+import type { CreationInputs } from "./inputs";
 
 export interface Creation {
   userId: string;
@@ -45,6 +46,8 @@ export interface Creation {
   estimatedReadyAt?: Date | null;
   /** The publish or delete moving this creation's media right now (absent on older documents). */
   mediaOp?: CreationMediaOp | null;
+  /** The visual inputs it was made from (absent for text-to-video). */
+  inputs?: CreationInputs;
   /** The model tier asked for (absent on documents older than model choice: the default tier). */
   model?: ModelChoice;
   /** The Vertex AI model id the tier mapped to at submission, checked and priced for it. */

@@ -4,6 +4,7 @@
  * for app clients (client/ imports it, and nothing else of the functions). Depends on zod only.
  */
 import { z } from "zod";
+import { visualInputFields } from "./inputs";
 
 export const ASPECT_RATIOS = ["16:9", "9:16"] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
@@ -34,6 +35,7 @@ export function isEndStatus(status: CreationStatus): status is EndStatus {
 }
 
 export type { Creation, CreationMediaOp } from "./creation";
+export * from "./inputs";
 
 /** Lone surrogates and control characters (other than tab and newlines) are not text. */
 function isCleanText(value: string): boolean {
@@ -64,6 +66,7 @@ export const generateVideoInput = z.strictObject({
   negativePrompt: cleanText(1000).optional(),
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   requestId: idempotencyKey.optional(),
+  ...visualInputFields,
   model: z.enum(MODEL_CHOICES).default(DEFAULT_MODEL),
 });
 export type GenerateVideoInput = z.input<typeof generateVideoInput>;

@@ -36,3 +36,21 @@ export function userMessageFor(kind: FailureKind | "exhausted" | "stuck" | "canc
       return "Cancelled. Your tokens were refunded.";
   }
 }
+
+/**
+ * A visual input the worker cannot use (an upload that is not the image it claimed to be, a
+ * source video that is gone): permanent, refunded, and the user is told which input and why.
+ */
+export class InputError extends ModelError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super("invalid", `${field}: ${problem}`, { field, problem, input: true });
+    this.name = "InputError";
+  }
+
+  get userMessage(): string {
+    return `The ${this.field} could not be used: ${this.problem}. Your tokens were refunded.`;
+  }
+}

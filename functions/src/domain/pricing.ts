@@ -7,7 +7,7 @@
  * about twice Fast without audio and 2.7× with it; Lite about half of Fast at 720p). Every rate
  * is a multiple of 1/16, so rate × seconds is exact in floating point before rounding up.
  */
-import type { Duration, ModelChoice, Resolution } from "../contract";
+import { EXTENSION_SECONDS, type Duration, type ModelChoice, type Resolution } from "../contract";
 
 export interface AudioRates {
   silent: number;
@@ -34,6 +34,8 @@ export interface PricedOptions {
   duration: Duration;
   resolution: Resolution;
   generateAudio: boolean;
+  /** An extension is priced for the seconds it adds (`duration` does not apply to it). */
+  extend?: unknown;
 }
 
 /** Tokens per second of video for these options. */
@@ -47,7 +49,11 @@ export function pricePerVideo(options: PricedOptions): number {
   return Math.ceil(rateOf(options) * options.duration);
 }
 
-/** What a request costs. */
+/**
+ * What a request costs. Visual inputs cost nothing extra (Vertex AI prices image-to-video,
+ * frames and references like text-to-video); an extension costs the seconds it adds.
+ */
 export function priceOf(options: PricedOptions): number {
+  if (options.extend) return Math.ceil(rateOf(options) * EXTENSION_SECONDS);
   return pricePerVideo(options);
 }

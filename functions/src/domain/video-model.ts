@@ -4,7 +4,7 @@
  * Adapters throw `ModelError` (domain/failure.ts) for every failure they can classify.
  */
 import type { Readable } from "node:stream";
-import type { AspectRatio, Duration, Resolution } from "../contract";
+import type { AspectRatio, Duration, ReferenceType, Resolution } from "../contract";
 
 export interface VideoRequest {
   creationId: string;
@@ -18,6 +18,22 @@ export interface VideoRequest {
   seed?: number;
   /** The Vertex AI model id of the request's tier (absent: the adapter's own model). */
   modelId?: string;
+  /** Visual inputs, checked and loaded by the worker (absent for text-to-video). */
+  inputs?: ModelInputs;
+}
+
+/** An input image, its bytes checked (type by magic number, dimensions, completeness). */
+export interface InputImage {
+  bytes: Buffer;
+  mimeType: string;
+}
+
+export interface ModelInputs {
+  image?: InputImage;
+  lastFrame?: InputImage;
+  referenceImages?: { image: InputImage; referenceType: ReferenceType }[];
+  /** The video to continue: opened as a stream when the model needs it (never buffered). */
+  extend?: { open: () => Promise<Readable>; contentType: string; addedSeconds: number };
 }
 
 /** Where a finished video sits until the worker moves it to R2 (a gs:// URI or a local file path). */

@@ -29,6 +29,8 @@ import { enqueueStep, QUEUES } from "../adapters/task-queue";
 import { renderEstimateMs, typicalRenderMs } from "../adapters/render-estimate";
 import { logs } from "../logs";
 import { guarded, parseInput, requireUser } from "./callable";
+import { resolveVisualInputs, type InputLookups } from "./visual-inputs";
+import * as uploadStore from "../adapters/upload-store";
 
 /** How each refusal reaches the client: the code it branches on, and words for a person. */
 const REFUSALS: Record<ErrorReason, { code: FunctionsErrorCode; message: string }> = {
@@ -64,6 +66,10 @@ export interface SubmitDeps {
   enqueueStep: typeof enqueueStep;
   /** The job cap and the welcome-grant facts for this caller. */
   limits: (request: CallableRequest<unknown>) => SubmitLimits;
+  /** Visual inputs: where uploads and source videos are looked up (default: Firestore). */
+  inputs?: Pick<InputLookups, "getUpload" | "getCreation"> & {
+    markUploadsUsed: typeof uploadStore.markUploadsUsed;
+  };
   /** Start-to-draft time for the ETA (absent: Veo's typical render time). */
   renderEstimateMs?: () => Promise<number>;
 }
@@ -134,6 +140,12 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     });
   }
   return guarded("generateVideo", async () => {
+    const lookups = deps.inputs ?? { ...uploadStore, getCreation: creationStore.getCreation };
+    const visual = await resolveVisualInputs(userId, input, veoModel, {
+      ...lookups,
+      jobLimitMs: scaledMs(sweepHardLimitSeconds.value()),
+      nowMs: Date.now(),
+    });
     const cost = priceOf(input);
     const creationId = deps.store.mintCreationId(userId, input.requestId);
     const creation = newCreation(
@@ -143,6 +155,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
       requestHashOf(fingerprintFields(input)),
       veoModel,
     );
+    if (visual) creation.inputs = visual.inputs;
     // The backlog count and the transaction's reads go out together: one round trip, not two.
     const backlog = admitToQueue(deps);
     backlog.catch(() => undefined); // awaited inside the transaction, unless a replay never needs it
@@ -155,6 +168,11 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     const enqueueStarted = Date.now();
     // A replay re-enqueues a still-pending job: harmless (same task id) and it heals a lost enqueue.
     if (outcome.status === "pending") await enqueueFirstStep(creationId, deps);
+    if (visual?.uploadIds.length && outcome.outcome === "created") {
+      await lookups
+        .markUploadsUsed(visual.uploadIds, creationId)
+        .catch((err) => logs.unexpected("markUploadsUsed", err, { creationId }));
+    }
     const phases = {
       storeMs: enqueueStarted - storeStarted,
       enqueueMs: Date.now() - enqueueStarted,

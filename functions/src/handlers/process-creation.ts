@@ -11,8 +11,9 @@ import { randomUUID } from "node:crypto";
 import type { Request } from "firebase-functions/v2/tasks";
 import { Progress } from "../domain/creation-state";
 import { mediaPathOf, videoRequestOf, type Creation } from "../domain/creation";
-import { ModelError, userMessageFor } from "../domain/failure";
-import type { OperationStatus, VideoModel } from "../domain/video-model";
+import { InputError, ModelError, userMessageFor } from "../domain/failure";
+import type { ModelInputs, OperationStatus, VideoModel } from "../domain/video-model";
+import type { CreationInputs } from "../contract";
 import {
   decideDeadOperation,
   isDeadOperation,
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   /** The creation store and the task queue (tests pass fakes). */
   store?: WorkerStore;
   enqueueStep?: typeof enqueueStep;
+  /** Loads and checks a creation's visual inputs before the model is started (handlers/worker-inputs.ts). */
+  loadInputs?: (inputs: CreationInputs) => Promise<ModelInputs>;
 }
 
 /** The deps with the production store and queue filled in. */
@@ -47,6 +50,7 @@ type Deps = Required<WorkerDeps>;
 const withDefaults = (deps: WorkerDeps): Deps => ({
   store: creationStore,
   enqueueStep,
+  loadInputs: () => Promise.reject(new Error("this worker has no input loader")),
   ...deps,
 });
 
@@ -148,7 +152,12 @@ async function runStep(
   let operationName = creation.operationName;
   let startedAtMs = creation.operationStartedAtMs ?? Date.now();
   if (!operationName) {
-    ({ operationName } = await deps.model.start(request, creation.retryCount));
+    // Inputs are checked before the paid start: a bad upload costs nothing but this read.
+    const inputs = creation.inputs ? await deps.loadInputs(creation.inputs) : undefined;
+    ({ operationName } = await deps.model.start(
+      { ...request, ...(inputs ? { inputs } : {}) },
+      creation.retryCount,
+    ));
     startedAtMs = Date.now();
     // Saved at once: a retry after a crash resumes this operation instead of paying for another.
     const saved = await deps.store.updateIfOwner(creationId, owner, {
@@ -271,7 +280,7 @@ async function handleFailure(
     );
     const result = await store.refundCreation(task.creationId, {
       status: "failed",
-      error: userMessageFor(kind),
+      error: err instanceof InputError ? err.userMessage : userMessageFor(kind),
       errorKind: kind,
       lastError: message.slice(0, 500),
       details: err instanceof ModelError ? err.details : {},

@@ -5,19 +5,22 @@
  * poll an operation another one started. Honours the test directives of test-directives.ts.
  */
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { ModelError } from "../domain/failure";
 import type {
+  InputImage,
+  ModelInputs,
   OperationStatus,
   VideoLocation,
   VideoModel,
   VideoRequest,
 } from "../domain/video-model";
-import { renderVideo, type RenderOptions } from "./local-render";
+import { extendVideo, renderVideo, type RenderOptions } from "./local-render";
 import { parseTestDirectives, type TestDirectives } from "./test-directives";
 
 export const LOCAL_MODEL_ID = "local-ffmpeg";
@@ -36,9 +39,20 @@ export interface LocalModelOptions extends RenderOptions {
   now?: () => number;
 }
 
+/** Input files of an operation (written at start, so any worker process can render it). */
+interface InputFiles {
+  firstFrame?: string;
+  lastFrame?: string;
+  references?: string[];
+  extendSource?: string;
+  addedSeconds?: number;
+}
+
 interface OperationRecord {
   name: string;
-  request: VideoRequest;
+  /** The request without its input bytes (those are in `inputs`). */
+  request: Omit<VideoRequest, "inputs">;
+  inputs?: InputFiles;
   text: string;
   directives: TestDirectives;
   startedAt: number;
@@ -86,9 +100,11 @@ export class LocalVideoModel implements VideoModel {
     }
     const id = randomUUID();
     const startedAt = this.now();
+    const { inputs, ...plain } = request;
     const record: OperationRecord = {
       name: OPERATION_PREFIX + id,
-      request,
+      request: plain,
+      ...(inputs ? { inputs: await this.saveInputs(id, inputs) } : {}),
       text,
       directives,
       startedAt,
@@ -154,17 +170,22 @@ export class LocalVideoModel implements VideoModel {
       job = (async () => {
         await mkdir(this.dir("videos"), { recursive: true });
         try {
-          await renderVideo(
-            {
-              text: record.text || " ",
-              aspectRatio: record.request.aspectRatio,
-              durationSeconds: record.request.duration,
-              audio: record.request.generateAudio,
-              seed: record.request.seed,
-            },
-            file,
-            this.options,
-          );
+          const spec = {
+            text: record.text || " ",
+            aspectRatio: record.request.aspectRatio,
+            durationSeconds: record.request.duration,
+            audio: record.request.generateAudio,
+            seed: record.request.seed,
+          };
+          const inputs = record.inputs ?? {};
+          if (inputs.extendSource) {
+            const added = { ...spec, durationSeconds: inputs.addedSeconds ?? spec.durationSeconds };
+            await extendVideo(inputs.extendSource, added, file, this.options);
+          } else {
+            const { firstFrame, lastFrame, references } = inputs;
+            await renderVideo({ ...spec, firstFrame, lastFrame, references }, file, this.options);
+          }
+          await rm(this.inputDir(id), { recursive: true, force: true });
         } catch (error) {
           throw new ModelError(
             "transient",
@@ -178,6 +199,35 @@ export class LocalVideoModel implements VideoModel {
       this.rendering.set(id, job);
     }
     return job;
+  }
+
+  /** Writes the inputs where every worker process finds them; the video to extend is streamed. */
+  private async saveInputs(id: string, inputs: ModelInputs): Promise<InputFiles> {
+    const dir = this.inputDir(id);
+    await mkdir(dir, { recursive: true });
+    const save = async (name: string, image: InputImage) => {
+      const file = path.join(dir, `${name}.${image.mimeType.split("/")[1]}`);
+      await writeFile(file, image.bytes);
+      return file;
+    };
+    const files: InputFiles = {};
+    if (inputs.image) files.firstFrame = await save("first", inputs.image);
+    if (inputs.lastFrame) files.lastFrame = await save("last", inputs.lastFrame);
+    if (inputs.referenceImages) {
+      files.references = [];
+      for (const [i, ref] of inputs.referenceImages.entries())
+        files.references.push(await save(`reference-${i}`, ref.image));
+    }
+    if (inputs.extend) {
+      files.extendSource = path.join(dir, "source.mp4");
+      await pipeline(await inputs.extend.open(), createWriteStream(files.extendSource));
+      files.addedSeconds = inputs.extend.addedSeconds;
+    }
+    return files;
+  }
+
+  private inputDir(id: string): string {
+    return path.join(this.stateDir, "inputs", id);
   }
 
   private idOf(operationName: string): string {

@@ -7,7 +7,8 @@
 import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { AspectRatio } from "../contract";
 
@@ -17,6 +18,10 @@ export interface RenderSpec {
   durationSeconds: number;
   audio: boolean;
   seed?: number;
+  /** Image files: the first frame, the last frame (cross-faded to), reference images (shown as thumbnails). */
+  firstFrame?: string;
+  lastFrame?: string;
+  references?: string[];
 }
 
 export interface RenderOptions {
@@ -128,31 +133,71 @@ export async function renderVideo(
   const box = Math.round(Math.min(width, height) / 5);
   const periodX = 2 + (hash[6] % 4);
   const periodY = 3 + (hash[7] % 4);
-  const video =
-    `[0:v][1:v]overlay=x='(W-w)*(0.5+0.5*sin(2*PI*t/${periodX}))':` +
-    `y='(H-h)*(0.5+0.5*cos(2*PI*t/${periodY}))':shortest=1,` +
-    `drawtext=fontfile=${filterValue(fontFile)}:textfile=${filterValue(textFile)}:expansion=none:` +
-    `fontsize=${fontSize}:fontcolor=white:line_spacing=${Math.round(fontSize / 4)}:` +
-    `x=(w-tw)/2:y=(h-th)/2:box=1:boxcolor=black@0.45:boxborderw=${Math.round(fontSize / 2)},` +
-    `format=yuv420p[v]`;
-
-  const args: string[] = [
-    ...FFMPEG_QUIET_ARGS,
-    "-f",
-    "lavfi",
-    "-i",
-    `color=c=${colourFrom(hash, 0, true)}:s=${width}x${height}:r=${fps}:d=${d}`,
+  const args: string[] = [...FFMPEG_QUIET_ARGS];
+  const image = (file: string) =>
+    args.push("-loop", "1", "-framerate", String(fps), "-t", String(d), "-i", file);
+  let inputs = 0;
+  const nextInput = () => inputs++;
+  if (spec.firstFrame) image(spec.firstFrame);
+  else
+    args.push(
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=${colourFrom(hash, 0, true)}:s=${width}x${height}:r=${fps}:d=${d}`,
+    );
+  const bg = nextInput();
+  args.push(
     "-f",
     "lavfi",
     "-i",
     `color=c=${colourFrom(hash, 3, false)}:s=${box}x${box}:r=${fps}:d=${d}`,
-  ];
+  );
+  const square = nextInput();
+  const filters: string[] = [`[${bg}:v]${fillFrame(width, height, fps)}[bg0]`];
+  let base = "bg0";
+  if (spec.lastFrame) {
+    image(spec.lastFrame);
+    const last = nextInput();
+    // Cross-fade over the clip; the last second is the last frame alone.
+    const w = `clip(T/${Math.max(d - 1, 0.5)}\\,0\\,1)`;
+    filters.push(
+      `[${last}:v]${fillFrame(width, height, fps)}[lf]`,
+      `[${base}][lf]blend=all_expr='A*(1-${w})+B*${w}':shortest=1[bg1]`,
+    );
+    base = "bg1";
+  }
+  // With an input image the first frame is the image itself (and the last frame the last one).
+  const enable = spec.firstFrame
+    ? `:enable='between(t\\,0.5\\,${spec.lastFrame ? d - 1 : d})'`
+    : "";
+  filters.push(
+    `[${base}][${square}:v]overlay=x='(W-w)*(0.5+0.5*sin(2*PI*t/${periodX}))':` +
+      `y='(H-h)*(0.5+0.5*cos(2*PI*t/${periodY}))':shortest=1${enable},` +
+      `drawtext=fontfile=${filterValue(fontFile)}:textfile=${filterValue(textFile)}:expansion=none:` +
+      `fontsize=${fontSize}:fontcolor=white:line_spacing=${Math.round(fontSize / 4)}:` +
+      `x=(w-tw)/2:y=(h-th)/2:box=1:boxcolor=black@0.45:boxborderw=${Math.round(fontSize / 2)}${enable}[t0]`,
+  );
+  let top = "t0";
+  for (const [i, ref] of (spec.references ?? []).entries()) {
+    image(ref);
+    const input = nextInput();
+    const margin = Math.round(box / 10);
+    filters.push(
+      `[${input}:v]scale=${box}:${box}:force_original_aspect_ratio=decrease,setsar=1[r${i}]`,
+      `[${top}][r${i}]overlay=x=${margin + i * (box + margin)}:y=H-h-${margin}:shortest=1[t${i + 1}]`,
+    );
+    top = `t${i + 1}`;
+  }
+  filters.push(`[${top}]format=yuv420p[v]`);
+  let audio = -1;
   if (spec.audio) {
     const frequency = 220 + (hash.readUInt16BE(8) % 660);
     args.push("-f", "lavfi", "-i", `sine=frequency=${frequency}:sample_rate=44100:duration=${d}`);
+    audio = nextInput();
   }
-  args.push("-filter_complex", video, "-map", "[v]");
-  if (spec.audio) args.push("-map", "2:a", "-c:a", "aac", "-b:a", "64k");
+  args.push("-filter_complex", filters.join(";"), "-map", "[v]");
+  if (audio >= 0) args.push("-map", `${audio}:a`, "-c:a", "aac", "-b:a", "64k");
   args.push(...H264_MP4_ARGS, "-r", String(fps), "-t", String(d), "-f", "mp4", tmpFile);
 
   try {
@@ -163,7 +208,97 @@ export async function renderVideo(
   }
 }
 
-function run(binary: string, args: string[]): Promise<void> {
+export type FrameChoice = "first" | "last";
+
+/**
+ * One frame of a video as a PNG (also used in production: "start from the last frame of my
+ * video"). ffmpeg reads the source by URL (a presigned link) or path and seeks, so only the
+ * part around the frame is fetched; `-update 1` keeps overwriting the PNG, leaving the last.
+ */
+export async function grabFrame(
+  source: string,
+  frame: FrameChoice,
+  ffmpegPath: string = ffmpegBinary(),
+): Promise<Buffer> {
+  const out = path.join(os.tmpdir(), `phoenix-frame-${randomUUID()}.png`);
+  const seek = frame === "last" ? ["-sseof", "-1"] : [];
+  const take = frame === "last" ? ["-update", "1"] : ["-frames:v", "1"];
+  try {
+    await run(ffmpegPath, [
+      ...FFMPEG_QUIET_ARGS,
+      ...seek,
+      "-i",
+      source,
+      "-an",
+      ...take,
+      "-f",
+      "image2",
+      out,
+    ]);
+    return await readFile(out);
+  } finally {
+    await rm(out, { force: true });
+  }
+}
+
+/** An image re-encoded as PNG (Veo takes JPEG and PNG; WebP uploads are converted). */
+export async function toPng(image: Buffer, ffmpegPath: string = ffmpegBinary()): Promise<Buffer> {
+  const source = path.join(os.tmpdir(), `phoenix-image-${randomUUID()}`);
+  await writeFile(source, image);
+  try {
+    return await grabFrame(source, "first", ffmpegPath);
+  } finally {
+    await rm(source, { force: true });
+  }
+}
+
+/**
+ * An extension: a continuation rendered from the source's last frame, appended to the source
+ * (both re-encoded to the frame size and rate, so they concatenate cleanly).
+ */
+export async function extendVideo(
+  sourceFile: string,
+  spec: RenderSpec,
+  outFile: string,
+  options: RenderOptions = {},
+): Promise<void> {
+  const fps = options.fps ?? 15;
+  const ffmpeg = options.ffmpegPath ?? ffmpegBinary();
+  const { width, height } = FRAME_SIZE[spec.aspectRatio];
+  const tag = randomUUID();
+  const lastFrame = `${outFile}.${tag}.last.png`;
+  const continuation = `${outFile}.${tag}.continuation.mp4`;
+  const tmpFile = `${outFile}.${tag}.tmp.mp4`;
+  try {
+    await writeFile(lastFrame, await grabFrame(sourceFile, "last", ffmpeg));
+    await renderVideo({ ...spec, firstFrame: lastFrame, audio: false }, continuation, options);
+    const fill = fillFrame(width, height, fps);
+    const args = [...FFMPEG_QUIET_ARGS, "-i", sourceFile, "-i", continuation];
+    if (spec.audio) args.push("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100");
+    args.push(
+      "-filter_complex",
+      `[0:v]${fill}[s];[1:v]${fill}[c];[s][c]concat=n=2:v=1:a=0[v]`,
+      "-map",
+      "[v]",
+    );
+    if (spec.audio) args.push("-map", "2:a", "-c:a", "aac", "-b:a", "64k", "-shortest");
+    args.push(...H264_MP4_ARGS, "-r", String(fps), "-f", "mp4", tmpFile);
+    await run(ffmpeg, args);
+    await rename(tmpFile, outFile);
+  } finally {
+    await Promise.all([lastFrame, continuation, tmpFile].map((f) => rm(f, { force: true })));
+  }
+}
+
+/** An input picture scaled and cropped to fill the frame, as a video stream of the clip's rate. */
+function fillFrame(width: number, height: number, fps: number): string {
+  return (
+    `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height},` +
+    `setsar=1,fps=${fps},format=yuv420p`
+  );
+}
+
+export function run(binary: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(binary, args, { timeout: 60_000, maxBuffer: 1 << 20 }, (error, _stdout, stderr) => {
       if (error) reject(new Error(`ffmpeg failed: ${String(stderr).trim() || error.message}`));

@@ -7,6 +7,7 @@
  * streamed from there with `@google-cloud/storage` (both SDKs loaded lazily).
  */
 import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Storage } from "@google-cloud/storage";
 import { labelsFor } from "../config/deployment";
 import { ModelError } from "../domain/failure";
@@ -18,6 +19,7 @@ import type {
   VideoRequest,
 } from "../domain/video-model";
 import { createGoogleAuth, type RequestHeadersSource } from "./google-auth";
+import { veoInstance } from "./veo-inputs";
 import {
   classifyHttpError,
   classifyNetworkError,
@@ -105,6 +107,7 @@ export class VeoVideoModel implements VideoModel {
   async start(request: VideoRequest, _attempt: number): Promise<{ operationName: string }> {
     const parameters: Record<string, unknown> = {
       aspectRatio: request.aspectRatio,
+      // With an extension Veo takes 8 here (and adds 7 s to the source): checked at submission.
       durationSeconds: request.duration,
       resolution: request.resolution,
       generateAudio: request.generateAudio,
@@ -118,7 +121,11 @@ export class VeoVideoModel implements VideoModel {
       `${model}:predictLongRunning`,
       "predictLongRunning",
       {
-        instances: [{ prompt: request.prompt }],
+        instances: [
+          await veoInstance(request, (video, contentType) =>
+            this.copyToStorage(`${request.creationId}/inputs/source.mp4`, video, contentType),
+          ),
+        ],
         parameters,
         labels: VEO_REQUEST_LABELS,
       },
@@ -194,6 +201,27 @@ export class VeoVideoModel implements VideoModel {
     const { bucket, object } = parseGcsUri(video.uri);
     const storage = await this.getStorage();
     return storage.bucket(bucket).file(object).createReadStream();
+  }
+
+  /**
+   * Streams an input video into the output bucket (its 1-day lifecycle removes it), where Veo
+   * reads it; a failed copy is transient (the start is retried).
+   */
+  private async copyToStorage(
+    object: string,
+    video: Readable,
+    contentType: string,
+  ): Promise<string> {
+    const uri = `${this.storagePrefix}/${object}`;
+    const target = parseGcsUri(uri);
+    const storage = await this.getStorage();
+    const file = storage.bucket(target.bucket).file(target.object);
+    try {
+      await pipeline(video, file.createWriteStream({ resumable: false, contentType }));
+    } catch (error) {
+      throw classifyNetworkError(error, "copy input video to Cloud Storage");
+    }
+    return uri;
   }
 
   async discardVideo(video: VideoLocation): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { generateKeyPairSync } from "node:crypto";
+import { Readable } from "node:stream";
 import type { VideoRequest } from "../../src/domain/video-model";
 import { createVideoModel } from "../../src/models/create-video-model";
 import { createGoogleAuth } from "../../src/models/google-auth";
@@ -99,6 +100,62 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     expect(fake.objects()).to.deep.equal([]);
     expect(fake.stats.deletes).to.equal(1);
     await model.discardVideo(finished.video); // already gone: still fine
+  });
+
+  it("sends image, lastFrame and referenceImages inline (bytesBase64Encoded + mimeType)", async () => {
+    const model = await adapter();
+    const png = { bytes: Buffer.from("png-bytes"), mimeType: "image/png" };
+    const jpeg = { bytes: Buffer.from("jpeg-bytes"), mimeType: "image/jpeg" };
+    await model.start(request({ inputs: { image: png, lastFrame: jpeg } }), 0);
+    const inline = (b: typeof png) => ({
+      bytesBase64Encoded: b.bytes.toString("base64"),
+      mimeType: b.mimeType,
+    });
+    const sent = fake.stats.lastStartBody as { instances: unknown[] };
+    expect(sent.instances).to.deep.equal([
+      { prompt: "A paper boat on a rainy street", image: inline(png), lastFrame: inline(jpeg) },
+    ]);
+    await model.start(
+      request({ inputs: { referenceImages: [{ image: png, referenceType: "asset" }] } }),
+      0,
+    );
+    expect((fake.stats.lastStartBody as { instances: unknown[] }).instances).to.deep.equal([
+      {
+        prompt: "A paper boat on a rainy street",
+        referenceImages: [{ image: inline(png), referenceType: "asset" }],
+      },
+    ]);
+  });
+
+  it("streams the video to extend into Cloud Storage and sends its gcsUri", async () => {
+    const model = await adapter();
+    const source = fake.videoFor("9:16", 8);
+    await model.start(
+      request({
+        inputs: {
+          extend: {
+            open: () =>
+              Promise.resolve(Readable.from([source.subarray(0, 1000), source.subarray(1000)])),
+            contentType: "video/mp4",
+            addedSeconds: 7,
+          },
+        },
+      }),
+      0,
+    );
+    const gcsUri = "gs://phoenix-veo-tmp/veo/creation-1/inputs/source.mp4";
+    const sent = fake.stats.lastStartBody as {
+      instances: unknown[];
+      parameters: { durationSeconds: number };
+    };
+    expect(sent.instances).to.deep.equal([
+      { prompt: "A paper boat on a rainy street", video: { gcsUri, mimeType: "video/mp4" } },
+    ]);
+    expect(sent.parameters.durationSeconds, "Veo takes 8 with an extension").to.equal(8);
+    expect(fake.stats.uploads).to.equal(1);
+    expect(fake.objects()).to.include(gcsUri);
+    const copied = await collect(await model.openVideo({ uri: gcsUri, contentType: "video/mp4" }));
+    expect(copied.equals(source), "the copy is byte for byte the source").to.equal(true);
   });
 
   it("authenticates every call with a bearer token from the service-account JWT flow", async () => {

@@ -10,7 +10,6 @@ import type { TaskRecorder } from "../../../test-harness/task-recorder";
 
 setupLocalEnv();
 import { generateVideo } from "../../src/handlers/generate-video";
-import { MediaStore } from "../../src/adapters/media-store";
 import type { VideoModel } from "../../src/domain/video-model";
 import { LocalVideoModel } from "../../src/models/local-model";
 import { VeoVideoModel } from "../../src/models/veo-model";
@@ -21,6 +20,8 @@ import { balanceOf, db, ledgerOf, setBalance } from "../../../test-harness/fires
 import { claimCreation } from "../../src/adapters/creation-store";
 import { MAX_GENERATION_RESTARTS } from "../../src/domain/worker-step";
 import { probeMp4 } from "../helpers/mp4";
+import { localMediaStore } from "../helpers/media";
+import { counting } from "../helpers/model-fixtures";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startFakeVertex } = require("../../../fakes/vertex/server") as {
@@ -32,14 +33,7 @@ const { startFakeVertex } = require("../../../fakes/vertex/server") as {
   }>;
 };
 
-const media = new MediaStore({
-  endpoint: process.env.R2_ENDPOINT!,
-  accessKeyId: process.env.R2_ACCESS_KEY_ID!,
-  secretAccessKey: process.env.R2_SECRET_ACCESS_KEY!,
-  bucket: process.env.R2_BUCKET!,
-  publicBucket: process.env.R2_PUBLIC_BUCKET!,
-  publicUrl: process.env.R2_PUBLIC_URL!,
-});
+const media = localMediaStore();
 const s3 = new S3Client({
   endpoint: process.env.R2_ENDPOINT,
   region: "auto",
@@ -55,17 +49,6 @@ const settings = {
   maxAttempts: 4,
   mediaUrlTtlSeconds: 3600,
 };
-
-/** Counts start() calls, so a test can prove no second paid generation happened. */
-function counting(model: VideoModel): VideoModel & { starts: number } {
-  const wrapped = Object.create(model) as VideoModel & { starts: number };
-  wrapped.starts = 0;
-  wrapped.start = (...args) => {
-    wrapped.starts++;
-    return model.start(...args);
-  };
-  return wrapped;
-}
 
 async function objectBytes(key: string): Promise<Buffer> {
   const out = await s3.send(new GetObjectCommand({ Bucket: process.env.R2_BUCKET, Key: key }));
