@@ -305,6 +305,18 @@ describe("terraform/ (offline check)", () => {
       });
     });
 
+    it("lets only the apps' origins PUT uploads into the private bucket (CORS), nothing else", () => {
+      const cors = resources.filter((r) => r.type === "cloudflare_r2_bucket_cors");
+      expect(cors.map((c) => c.name)).to.deep.equal(["drafts"]);
+      expect(cors[0].body.rules).to.deep.equal([
+        {
+          id: "app-uploads",
+          allowed: { methods: ["PUT"], origins: "${var.app_origins}", headers: ["content-type"] },
+          max_age_seconds: 3600,
+        },
+      ]);
+    });
+
     it("serves only the public bucket on the custom domain and keeps r2.dev off", () => {
       const domains = resources.filter((r) => r.type === "cloudflare_r2_custom_domain");
       expect(domains.map((d) => d.body.bucket_name)).to.deep.equal([

@@ -88,3 +88,19 @@ resource "cloudflare_r2_bucket_lifecycle" "public" {
   bucket_name = cloudflare_r2_bucket.public.name
   rules       = [local.r2_abort_multipart_rule]
 }
+
+# Browsers PUT users' images straight to the private bucket with a presigned URL
+# (createUpload): only the apps' origins, only PUT, only the signed content-type header.
+resource "cloudflare_r2_bucket_cors" "drafts" {
+  account_id  = var.cloudflare_account_id
+  bucket_name = cloudflare_r2_bucket.drafts.name
+  rules = [{
+    id = "app-uploads"
+    allowed = {
+      methods = ["PUT"]
+      origins = var.app_origins
+      headers = ["content-type"]
+    }
+    max_age_seconds = 3600
+  }]
+}

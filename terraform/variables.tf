@@ -106,3 +106,8 @@ variable "r2_location" {
   type        = string
   default     = "enam"
 }
+
+variable "app_origins" {
+  description = "Origins of the web apps that upload images straight to the private bucket (presigned PUT), e.g. https://studio.example.com."
+  type        = list(string)
+}
