@@ -14,13 +14,8 @@ import { fingerprintFields, newCreation } from "../domain/creation";
 import { priceOf } from "../domain/pricing";
 import { capabilitiesOf, unsupportedFields } from "../domain/video-capabilities";
 import { decideBacklog, type BacklogDecision } from "../domain/backlog";
-import {
-  admissionFinishBudgetSeconds,
-  maxActiveCreations,
-  sweepHardLimitSeconds,
-  veoStartsPerMinute,
-} from "../config/params";
-import { scaledMs, timeScale } from "../config/time-scale";
+import { maxActiveCreations } from "../config/params";
+import { schedule } from "../config/schedule";
 import { configuredModelIds, readinessProblems } from "../config/runtime";
 import { welcomePolicy } from "../config/welcome";
 import { accountFactsFromToken } from "../domain/welcome-policy";
@@ -143,7 +138,7 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
     const lookups = deps.inputs ?? { ...uploadStore, getCreation: creationStore.getCreation };
     const visual = await resolveVisualInputs(userId, input, veoModel, {
       ...lookups,
-      jobLimitMs: scaledMs(sweepHardLimitSeconds.value()),
+      jobLimitMs: schedule().ms.sweepHardLimit,
       nowMs: Date.now(),
     });
     const cost = priceOf(input);
@@ -191,10 +186,10 @@ async function submit(request: CallableRequest<unknown>, deps: SubmitDeps) {
 
 /**
  * The backlog check before any charge (domain/backlog.ts): one count() of the pending jobs.
- * Durations and rate at the current time scale, so the prod-scaled profile behaves the same.
+ * Durations and rate from the schedule (production's, scaled in time in the emulator).
  */
 async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
-  const scale = timeScale();
+  const { ms, perMinute } = schedule();
   // Both reads at once: the render estimate is cached per instance, the count is not.
   const [pending, renderMs] = await Promise.all([
     deps.store.countPending(),
@@ -203,9 +198,9 @@ async function admitToQueue(deps: SubmitDeps): Promise<BacklogDecision> {
   return decideBacklog(
     pending,
     {
-      startsPerMinute: veoStartsPerMinute.value() * scale,
-      hardLimitMs: scaledMs(sweepHardLimitSeconds.value()),
-      finishBudgetMs: scaledMs(admissionFinishBudgetSeconds.value()),
+      startsPerMinute: perMinute.starts,
+      hardLimitMs: ms.sweepHardLimit,
+      finishBudgetMs: ms.admissionFinishBudget,
     },
     Date.now(),
     renderMs,
