@@ -34,6 +34,8 @@ export type CreationData = Pick<
   | "undelivered"
   | "refundedTokens"
   | "filterCategory"
+  | "enhancePrompt"
+  | "enhancedPrompt"
 > & {
   /** While pending: when the video should be ready (queue position, start quota, render time). */
   estimatedReadyAt?: Timestamp | null;

@@ -16,6 +16,8 @@ export const USAGE = `Usage: npm start -- [prompt] [options]
   --model standard|fast|lite  Veo model tier (default fast): price and quality
   --samples 1-4          videos in one request (default 1), each charged; undelivered ones refunded
   --image FILE           animate a local JPEG, PNG or WebP (it becomes the first frame)
+  --enhance-prompt       let the model's prompt rewriter enrich the prompt (free; short prompts
+                         come back rewritten and are printed)
   --timeout SECONDS      give up waiting for the video after this long (default 180)
   -h, --help             this text
 
@@ -46,6 +48,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
         model: { type: "string" },
         samples: { type: "string" },
         image: { type: "string" },
+        "enhance-prompt": { type: "boolean" },
         timeout: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -66,6 +69,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
   if (values.resolution !== undefined)
     input.resolution = values.resolution as GenerateVideoInput["resolution"];
   if (values.model !== undefined) input.model = values.model as GenerateVideoInput["model"];
+  if (values["enhance-prompt"]) input.enhancePrompt = true;
   if (values.samples !== undefined)
     input.sampleCount = numberOrText(values.samples) as GenerateVideoInput["sampleCount"];
   const timeout = values.timeout === undefined ? 180 : Number(values.timeout);

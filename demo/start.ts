@@ -149,6 +149,7 @@ async function reportOutcome(end: CreationSnapshot, prompt: string): Promise<num
     say(
       `✔ saved ${path.relative(process.cwd(), file)} (${(bytes / 1024).toFixed(0)} KiB, ${end.modelUsed ?? "?"}${took})`,
     );
+    if (end.enhancedPrompt) say(`  prompt as the model rewrote it: "${end.enhancedPrompt}"`);
     const first = end.media?.[0];
     if (first?.posterPath) say(`  poster ${first.posterPath} (R2; private while draft)`);
     if (first?.spritePath && first.sprite)

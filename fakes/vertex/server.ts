@@ -114,6 +114,8 @@ interface Operation {
   sampleCount: number;
   /** `fake:filtered-samples=N` in the prompt: N of the samples are filtered, the rest delivered. */
   filteredSamples: number;
+  /** `parameters.enhancePrompt: true` and a prompt under 30 words: each video carries a rewrite. */
+  rewrittenPrompt?: string;
 }
 
 const RPC_STATUS: Record<number, string> = {
@@ -414,6 +416,9 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
       pollsUntilDone: polls ? Math.max(1, Number(polls[1])) : defaultPollsUntilDone,
       sampleCount: Math.max(1, Number(p.sampleCount ?? 1)),
       filteredSamples: filteredSamples ? Number(filteredSamples[1]) : 0,
+      ...(p.enhancePrompt === true && promptKey.trim().split(/\s+/).length < 30
+        ? { rewrittenPrompt: `${promptKey} (rewritten by the prompt rewriter)` }
+        : {}),
       outcome: /fake:filtered(?!-samples)/.test(promptKey)
         ? "filtered"
         : opError
@@ -465,7 +470,11 @@ export async function startFakeVertex(options: FakeVertexOptions = {}): Promise<
       if (!objects.has(key) && op.polls === op.pollsUntilDone) {
         objects.set(key, videoFor(op.aspectRatio, op.durationSeconds));
       }
-      return { gcsUri, mimeType: "video/mp4" };
+      return {
+        gcsUri,
+        mimeType: "video/mp4",
+        ...(op.rewrittenPrompt ? { prompt: op.rewrittenPrompt } : {}),
+      };
     });
     const filtered = op.sampleCount - delivered;
     send(res, 200, {

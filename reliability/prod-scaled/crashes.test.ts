@@ -39,10 +39,12 @@ describe(`prod-scaled (TIME_SCALE ${TIME_SCALE}, ${MODEL}): crashes recover by r
   it("workers killed mid-step: each step's own retry finishes the job", async () => {
     const kills = profile.name === "full" ? 3 : 1;
     const fig = scenario(`prod-scaled worker killed mid-step (TIME_SCALE ${TIME_SCALE})`);
-    const people = await users(2);
     const mark = logMark();
     const submittedAt = new Map<string, number>();
-    const jobs = Array.from({ length: kills + 3 }, (_, i) => ({ user: people[i % 2], i }));
+    // Twice as many jobs as kills and two more: renders to catch even when some finish early.
+    // Two jobs a user keeps each within the per-user limit of unfinished jobs.
+    const people = await users(kills + 1);
+    const jobs = Array.from({ length: kills * 2 + 2 }, (_, i) => ({ user: people[i >> 1], i }));
     await pool(jobs, 2, async ({ user, i }) => {
       const outcome = await generate(fig, user, { prompt: `killed mid-step ${i}`, duration: 4 });
       if (outcome.ok) submittedAt.set(outcome.result.creationId, Date.now());
@@ -100,11 +102,14 @@ describe(`prod-scaled (TIME_SCALE ${TIME_SCALE}, ${MODEL}): crashes recover by r
     const snap = ended.get(job.creationId)!;
     expect(snap.get("status")).to.equal("draft");
     const lines = logSince(mark).filter((l) => l.includes(job.creationId));
-    const busy = events(lines, "worker-step-busy");
+    // Only step 0's deliveries can meet the lost lease; a later poll step that arrives before
+    // the previous poll has let go (a slow write on a loaded machine) is a different, benign busy.
+    const busyAll = events(lines, "worker-step-busy");
+    const busy = busyAll.filter((l) => l.includes(`"step":0,`));
     const rescued = events(lines, "creation-swept");
     const recoveredMs = completedAtMs(snap) - lostAt;
     fig.notes.push(
-      `lost claim → draft ${both(recoveredMs)}; deliveries that found the lease live ${busy.length}; sweeper rescues ${rescued.length}; first retry backoff ${both(firstBackoffMs())}, lease ${both(schedule().ms.lease)}`,
+      `lost claim → draft ${both(recoveredMs)}; deliveries that found the lost lease live ${busy.length} (later steps busy ${busyAll.length - busy.length}); sweeper rescues ${rescued.length}; first retry backoff ${both(firstBackoffMs())}, lease ${both(schedule().ms.lease)}`,
     );
     expect(rescued, "recovered by the step's retry, not the sweeper").to.have.length(0);
     // The lease is shorter than the backoff: a retry never finds it still live.

@@ -212,6 +212,12 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     await page
       .getByLabel(/Start from an image/)
       .setInputFiles({ name: "photo.png", mimeType: "image/png", buffer: png });
+    // With the prompt rewriter on (Advanced), the card shows the prompt as the model rewrote it.
+    const advanced = page.getByText("Advanced");
+    const enhance = page.getByLabel(/Enhance my prompt/);
+    await advanced.click();
+    await enhance.check();
+    await advanced.click();
     await screenshot("image-picked");
     const animated = await submit("The test card comes alive");
     await waitForStatus(myCard(animated), "draft");
@@ -219,7 +225,16 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     expect(stored.get("inputs.image.kind")).to.equal("upload");
     expect(stored.get("inputs.image.contentType")).to.equal("image/png");
     expect(stored.get("inputs.image.size")).to.equal(png.length);
+    expect(stored.get("enhancePrompt")).to.equal(true);
+    const rewritten = myCard(animated).getByTestId("enhanced-prompt");
+    expect(await rewritten.textContent()).to.equal(
+      `Rewritten by the model: ${stored.get("enhancedPrompt") as string}`,
+    );
+    expect(stored.get("enhancedPrompt")).to.match(/^The test card comes alive\. /);
     await screenshot("image-animated");
+    await advanced.click();
+    await enhance.uncheck();
+    await advanced.click();
   });
 
   it("publishes the draft, which then appears in the public feed", async () => {

@@ -27,6 +27,7 @@ export class CreationCard {
   readonly el: HTMLElement;
   private readonly media = h("div", { class: "media" });
   private readonly prompt = h("p", { class: "prompt" });
+  private readonly enhanced = h("p", { class: "muted small", "data-testid": "enhanced-prompt" });
   private readonly meta = h("p", { class: "muted small" });
   private readonly status = h("p", { class: "status", "data-testid": "status" });
   private readonly bar = h("progress", { max: 100, value: 0 });
@@ -51,6 +52,7 @@ export class CreationCard {
         "div",
         { class: "body" },
         this.prompt,
+        this.enhanced,
         this.meta,
         this.status,
         this.bar,
@@ -66,6 +68,10 @@ export class CreationCard {
     this.creation = c;
     this.el.dataset.status = c.status;
     this.prompt.textContent = c.prompt;
+    this.enhanced.textContent = c.enhancedPrompt
+      ? `Rewritten by the model: ${c.enhancedPrompt}`
+      : "";
+    this.enhanced.hidden = !c.enhancedPrompt;
     const videos = (c.sampleCount ?? 1) > 1 ? ` · ${c.sampleCount} videos` : "";
     this.meta.textContent = `${c.model ?? "fast"} · ${c.duration} s · ${c.aspectRatio} · ${c.resolution}${videos} · ${tokens(c.cost)}`;
     const active = !isEndStatus(c.status);

@@ -110,6 +110,7 @@ export function generateForm(
   const clearStart = h("button", { type: "button", class: "secondary small" }, "Remove");
   const startFromChip = h("p", { class: "chip", hidden: true }, startFromText, " ", clearStart);
   const audio = h("input", { type: "checkbox", id: "generateAudio", name: "generateAudio" });
+  const enhance = h("input", { type: "checkbox", id: "enhancePrompt", name: "enhancePrompt" });
   const cost = h("p", { class: "cost", "data-testid": "cost", "aria-live": "polite" });
   const submit = h("button", { type: "submit" }, "Generate");
   const notice = h("p", { class: "notice", "aria-live": "polite" });
@@ -149,6 +150,17 @@ export function generateForm(
       "details",
       { class: "advanced" },
       h("summary", {}, "Advanced"),
+      h(
+        "label",
+        { class: "check" },
+        enhance,
+        h(
+          "span",
+          {},
+          "Enhance my prompt (the model adds detail; free; short prompts come back rewritten)",
+        ),
+      ),
+      slot("enhancePrompt"),
       h("label", { for: "negativePrompt" }, "Negative prompt"),
       negativePrompt,
       slot("negativePrompt"),
@@ -184,6 +196,7 @@ export function generateForm(
       generateAudio: audio.checked,
       model: radio("model") as GenerateVideoInput["model"],
       sampleCount: Number(radio("sampleCount") ?? 1),
+      ...(enhance.checked ? { enhancePrompt: true } : {}),
       ...(negativePrompt.value.trim() ? { negativePrompt: negativePrompt.value } : {}),
       // A non-number reaches the shared schema as NaN and is refused there, with the field named.
       ...(seedText ? { seed: Number(seedText) } : {}),

@@ -39,6 +39,7 @@ const FIELD_MESSAGES: Record<keyof GenerateVideoInput, string> = {
   extend: "Only your own draft or published 720p video can be continued.",
   model: "Choose Standard, Fast or Lite.",
   sampleCount: "Choose 1 to 4 videos; each is charged, and refunded if it is not delivered.",
+  enhancePrompt: "This model cannot rewrite prompts: untick “Enhance my prompt”.",
 };
 
 const isField = (name: string): name is keyof typeof FIELD_MESSAGES => name in FIELD_MESSAGES;

@@ -46,3 +46,12 @@ export const POLL_QUEUE_RATE = { maxDispatchesPerSecond: 50, maxConcurrentDispat
 
 /** Account id of the runtime service account Terraform creates for env "prod" (terraform/iam.tf). */
 export const RUNTIME_SERVICE_ACCOUNT_ID = "phoenix-functions-prod";
+
+/**
+ * The full email of a service account written as firebase-functions takes it ("name@" means
+ * name@<project>.iam.gserviceaccount.com). Undefined when it cannot be known here.
+ */
+export function serviceAccountEmail(account: string, projectId: string): string | undefined {
+  if (!account.endsWith("@")) return account.includes("@") ? account : undefined;
+  return projectId ? `${account}${projectId}.iam.gserviceaccount.com` : undefined;
+}

@@ -71,6 +71,10 @@ export interface Creation {
   refundedTokens?: number;
   /** Failed because every video was filtered: why, as a category (`error` says it in words). */
   filterCategory?: FilterCategory | null;
+  /** Whether the model's prompt rewriter was asked on (true) or off (false); absent: its default. */
+  enhancePrompt?: boolean;
+  /** The prompt as the model's rewriter rewrote it, when the model returned it (Veo: short prompts only). */
+  enhancedPrompt?: string | null;
 }
 
 /** One delivered video of a creation. */

@@ -94,6 +94,8 @@ export const generateVideoInput = z.strictObject({
   model: z.enum(MODEL_CHOICES).default(DEFAULT_MODEL),
   /** Videos to generate in one request, each charged; undelivered ones are refunded one by one. */
   sampleCount: z.number().int().min(1).max(MAX_SAMPLE_COUNT).default(1),
+  /** The model's prompt rewriter on or off; absent: the model's own default. Free either way. */
+  enhancePrompt: z.boolean().optional(),
 });
 export type GenerateVideoInput = z.input<typeof generateVideoInput>;
 export type GenerateVideoRequest = z.output<typeof generateVideoInput>;

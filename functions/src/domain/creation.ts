@@ -57,6 +57,7 @@ export function newCreation(
     sampleCount: request.sampleCount,
     // The cost is pricePerVideo × sampleCount (domain/pricing.ts), so this division is exact.
     pricePerVideo: cost / request.sampleCount,
+    ...(request.enhancePrompt !== undefined ? { enhancePrompt: request.enhancePrompt } : {}),
   };
 }
 
@@ -73,6 +74,7 @@ export function videoRequestOf(id: string, creation: Creation): VideoRequest {
     ...(creation.seed !== null ? { seed: creation.seed } : {}),
     ...(creation.veoModel ? { modelId: creation.veoModel } : {}),
     sampleCount: videosAskedOf(creation),
+    ...(creation.enhancePrompt !== undefined ? { enhancePrompt: creation.enhancePrompt } : {}),
   };
 }
 

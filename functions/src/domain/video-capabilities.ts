@@ -18,6 +18,8 @@ export interface ModelCapabilities {
   audio: boolean;
   /** "Maximum videos returned per request". */
   maxSamples: number;
+  /** Takes `enhancePrompt` (its LLM prompt rewriter switched on or off). */
+  promptRewriter: boolean;
 }
 
 const VEO_3: Omit<ModelCapabilities, "ga" | "startsPerMinute"> = {
@@ -25,6 +27,7 @@ const VEO_3: Omit<ModelCapabilities, "ga" | "startsPerMinute"> = {
   durations: { "720p": [4, 6, 8], "1080p": [4, 6, 8] },
   audio: true,
   maxSamples: 4,
+  promptRewriter: true,
 };
 
 export const VIDEO_MODELS = {
@@ -42,6 +45,7 @@ export const VIDEO_MODELS = {
     durations: { "720p": [6, 8] },
     audio: false,
     maxSamples: 4,
+    promptRewriter: true,
   },
 } as const satisfies Record<string, ModelCapabilities>;
 
@@ -69,6 +73,7 @@ export interface RequestedVideo {
   resolution: Resolution;
   generateAudio: boolean;
   sampleCount?: number;
+  enhancePrompt?: boolean;
 }
 
 /**
@@ -83,5 +88,6 @@ export function unsupportedFields(model: ModelCapabilities, request: RequestedVi
   else if (!durations.includes(request.duration)) fields.push("duration");
   if (request.generateAudio && !model.audio) fields.push("generateAudio");
   if ((request.sampleCount ?? 1) > model.maxSamples) fields.push("sampleCount");
+  if (request.enhancePrompt !== undefined && !model.promptRewriter) fields.push("enhancePrompt");
   return fields;
 }

@@ -22,6 +22,8 @@ export interface VideoRequest {
   sampleCount?: number;
   /** Visual inputs, checked and loaded by the worker (absent for text-to-video). */
   inputs?: ModelInputs;
+  /** The model's prompt rewriter on or off (absent: the model's default). */
+  enhancePrompt?: boolean;
 }
 
 /** An input image, its bytes checked (type by magic number, dimensions, completeness). */
@@ -63,6 +65,8 @@ export type OperationStatus =
       videos?: VideoLocation[];
       /** Some of the videos asked for were filtered (the others are delivered). */
       filtered?: FilteredVideos;
+      /** The prompt as the model's rewriter rewrote it, when the model returns it. */
+      enhancedPrompt?: string;
     };
 
 export interface VideoModel {

@@ -269,7 +269,13 @@ async function deliver(
   const undelivered = undeliveredVideos(asked, videos.length, filtered);
   const generationTime = Math.round((Date.now() - startedAtMs) / 100) / 10;
   const finished = await deps.store.finishCreation(creationId, owner, {
-    fields: { mediaPath: paths[0], mediaUrl: media[0].url, generationTime, modelUsed },
+    fields: {
+      mediaPath: paths[0],
+      mediaUrl: media[0].url,
+      generationTime,
+      modelUsed,
+      ...(status.enhancedPrompt ? { enhancedPrompt: status.enhancedPrompt } : {}),
+    },
     media,
     undelivered,
     ...(status.filtered ? { filterDetails: { ...status.filtered } } : {}),

@@ -22,6 +22,7 @@ import type {
   VideoModel,
   VideoRequest,
 } from "../domain/video-model";
+import { rewritePrompt } from "./local-prompt-rewriter";
 import { extendVideo, renderVideo, type RenderOptions } from "./local-render";
 import { parseTestDirectives, type TestDirectives } from "./test-directives";
 
@@ -173,11 +174,14 @@ export class LocalVideoModel implements VideoModel {
       contentType: "video/mp4",
       ...(seed !== undefined ? { seed: (seed + index) % 2 ** 32 } : {}),
     }));
+    // The rewriter runs only when asked for: the local model's default is off.
+    const enhancedPrompt = record.request.enhancePrompt ? rewritePrompt(record.text) : undefined;
     return {
       done: true,
       video: videos[0],
       videos,
       ...(filtered ? { filtered: { count: filtered, reasons } } : {}),
+      ...(enhancedPrompt ? { enhancedPrompt } : {}),
     };
   }
 

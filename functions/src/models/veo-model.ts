@@ -54,6 +54,8 @@ interface VeoVideo {
   gcsUri?: string;
   bytesBase64Encoded?: string;
   mimeType?: string;
+  /** The rewritten prompt, when the rewriter ran and the prompt was short (as Imagen's `prompt`). */
+  prompt?: string;
 }
 
 interface VeoOperation {
@@ -116,6 +118,7 @@ export class VeoVideoModel implements VideoModel {
     };
     if (request.negativePrompt) parameters.negativePrompt = request.negativePrompt;
     if (request.seed !== undefined) parameters.seed = request.seed;
+    if (request.enhancePrompt !== undefined) parameters.enhancePrompt = request.enhancePrompt;
     const model = `projects/${this.options.project}/locations/${this.location}/publishers/google/models/${this.modelFor(request)}`;
     const operation = await this.post<VeoOperation>(
       `${model}:predictLongRunning`,
@@ -174,12 +177,14 @@ export class VeoVideoModel implements VideoModel {
         uri: v.gcsUri!,
         contentType: v.mimeType ?? "video/mp4",
       }));
+      const enhancedPrompt = stored.find((v) => typeof v.prompt === "string" && v.prompt)?.prompt;
       // Some samples passed: deliver them; the worker refunds the filtered ones.
       return {
         done: true,
         video: delivered[0],
         videos: delivered,
         ...(filtered > 0 ? { filtered: { count: filtered, reasons } } : {}),
+        ...(enhancedPrompt ? { enhancedPrompt } : {}),
       };
     }
     if (filtered > 0) {

@@ -64,6 +64,21 @@ describe("e2e: generateVideo → Cloud Tasks → worker → R2", function () {
     const download = await fetch(done.get("mediaUrl") as string);
     expect(download.status, "the owner's presigned link works").to.equal(200);
     expect(await balanceOf(user.uid)).to.equal(95);
+    expect(done.get("enhancedPrompt"), "no rewrite unless asked for").to.equal(undefined);
+  });
+
+  it("enhancePrompt: the model's rewritten prompt is stored on the draft, at no extra cost", async () => {
+    const user = await signedUpUser();
+    const prompt = "a paper lantern drifting over a lake";
+    const result = await submit(user, { prompt, duration: 4, enhancePrompt: true });
+    expect(result).to.include({ status: "pending", cost: 5 });
+    const done = await endState(result.creationId);
+    expect(done.get("status")).to.equal("draft");
+    expect(done.get("prompt")).to.equal(prompt);
+    expect(done.get("enhancePrompt")).to.equal(true);
+    const enhanced = done.get("enhancedPrompt") as string;
+    expect(enhanced.startsWith(prompt), enhanced).to.equal(true);
+    expect(enhanced.length).to.be.greaterThan(prompt.length);
   });
 
   it("three lite videos, one filtered: two delivered, the third refunded once; publish and delete take all", async () => {

@@ -225,6 +225,32 @@ describe("VeoVideoModel against the fake Vertex AI endpoint", function () {
     expect(status.filtered?.reasons[0]).to.match(/Support codes: 58061214/);
   });
 
+  it("passes enhancePrompt through and returns the rewritten prompt Veo hands back", async () => {
+    fake.script({ pollsUntilDone: 1 });
+    const model = await adapter();
+    const asked = await model.start(request({ enhancePrompt: true }), 0);
+    const sent = (fake.stats.lastStartBody as { parameters: Record<string, unknown> }).parameters;
+    expect(sent.enhancePrompt).to.equal(true);
+    const rewritten = await model.poll(asked.operationName, 0);
+    if (!rewritten.done) throw new Error("expected a finished operation");
+    expect(rewritten.enhancedPrompt).to.equal(
+      "A paper boat on a rainy street (rewritten by the prompt rewriter)",
+    );
+
+    const off = await model.start(request({ enhancePrompt: false }), 0);
+    const sentOff = (fake.stats.lastStartBody as { parameters: object }).parameters;
+    expect(sentOff).to.have.property("enhancePrompt", false);
+    const plain = await model.poll(off.operationName, 0);
+    if (!plain.done) throw new Error("expected a finished operation");
+    expect(plain).to.not.have.property("enhancedPrompt");
+
+    // Absent: the model's own default, so the parameter is not sent at all.
+    await model.start(request(), 0);
+    expect((fake.stats.lastStartBody as { parameters: object }).parameters).to.not.have.property(
+      "enhancePrompt",
+    );
+  });
+
   it("classifies HTTP 429 and 500 from predictLongRunning as transient, 400 as invalid", async () => {
     fake.script({ startErrors: [429, 500, 503, 400] });
     const model = await adapter();

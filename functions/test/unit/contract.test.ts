@@ -44,6 +44,8 @@ const BAD_INPUTS: Array<[string, unknown, string]> = [
   ["sampleCount 5", { ...valid, sampleCount: 5 }, "sampleCount"],
   ["fractional sampleCount", { ...valid, sampleCount: 1.5 }, "sampleCount"],
   ["sampleCount as string", { ...valid, sampleCount: "2" }, "sampleCount"],
+  ["enhancePrompt as string", { ...valid, enhancePrompt: "yes" }, "enhancePrompt"],
+  ["enhancePrompt as number", { ...valid, enhancePrompt: 1 }, "enhancePrompt"],
   ["prototype key", JSON.parse('{"prompt":"a","__proto__":{"admin":true}}'), "__proto__"],
   ["array body", ["a"], "(root)"],
   ["string body", "a lighthouse", "(root)"],
@@ -75,6 +77,7 @@ describe("generateVideo input contract", () => {
       requestId: "Abc_123-xyz",
       model: "lite",
       sampleCount: 4,
+      enhancePrompt: false,
     };
     expect(generateVideoInput.parse(input)).to.deep.equal(input);
     for (const model of MODEL_CHOICES) {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { serviceAccountEmail } from "../../src/config/deployment";
 import { settingProblems, type DeploymentSettings } from "../../src/config/readiness";
 import {
   capabilitiesOf,
@@ -116,5 +117,38 @@ describe("video model capabilities (Vertex AI model pages)", () => {
       "duration",
       "generateAudio",
     ]);
+  });
+
+  it("passes enhancePrompt only to a model with a prompt rewriter", () => {
+    const base = {
+      aspectRatio: "16:9",
+      resolution: "720p",
+      duration: 8,
+      generateAudio: false,
+    } as const;
+    for (const [id, model] of Object.entries(VIDEO_MODELS)) {
+      expect(unsupportedFields(model, { ...base, enhancePrompt: true }), id).to.deep.equal([]);
+    }
+    const withoutRewriter = { ...VIDEO_MODELS["veo-3.1-lite-generate-001"], promptRewriter: false };
+    expect(unsupportedFields(withoutRewriter, { ...base, enhancePrompt: false })).to.deep.equal([
+      "enhancePrompt",
+    ]);
+    expect(unsupportedFields(withoutRewriter, base)).to.deep.equal([]);
+  });
+});
+
+describe("the functions' own identity (task OIDC tokens)", () => {
+  it("expands firebase-functions' 'name@' form with the project", () => {
+    expect(serviceAccountEmail("phoenix-functions-prod@", "phoenix-prod")).to.equal(
+      "phoenix-functions-prod@phoenix-prod.iam.gserviceaccount.com",
+    );
+    expect(serviceAccountEmail("ci@other.iam.gserviceaccount.com", "phoenix-prod")).to.equal(
+      "ci@other.iam.gserviceaccount.com",
+    );
+  });
+
+  it("leaves the lookup to the Admin SDK when the account cannot be known", () => {
+    expect(serviceAccountEmail("phoenix-functions-prod@", "")).to.equal(undefined);
+    expect(serviceAccountEmail("", "phoenix-prod")).to.equal(undefined);
   });
 });

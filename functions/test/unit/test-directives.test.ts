@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { REWRITTEN_PROMPT_WORD_LIMIT, rewritePrompt } from "../../src/models/local-prompt-rewriter";
 import { hasTestDirectives, parseTestDirectives } from "../../src/models/test-directives";
 
 describe("test directives (local model)", () => {
@@ -75,5 +76,22 @@ describe("test directives (local model)", () => {
   it("hasTestDirectives is repeatable (no regex state leaks between calls)", () => {
     expect(hasTestDirectives("a [[policy]]")).to.equal(true);
     expect(hasTestDirectives("a [[policy]]")).to.equal(true);
+  });
+});
+
+describe("the local model's prompt rewriter (enhancePrompt)", () => {
+  it("rewrites a short prompt deterministically, keeping the user's words first", () => {
+    const rewritten = rewritePrompt("A paper boat on a rainy street.");
+    expect(rewritten).to.equal(
+      "A paper boat on a rainy street. Cinematic shot, soft natural light, a slow camera push-in.",
+    );
+    expect(rewritePrompt("A paper boat on a rainy street.")).to.equal(rewritten);
+  });
+
+  it("hands nothing back for prompts of 30 words or more, as Veo does", () => {
+    const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" ");
+    expect(rewritePrompt(words(REWRITTEN_PROMPT_WORD_LIMIT - 1))).to.be.a("string");
+    expect(rewritePrompt(words(REWRITTEN_PROMPT_WORD_LIMIT))).to.equal(undefined);
+    expect(rewritePrompt("   ")).to.equal(undefined);
   });
 });
