@@ -90,3 +90,22 @@ export function decideDeadOperation(restartsSoFar: number): "restart" | "give-up
 export function isDeadOperation(error: { details?: Record<string, unknown> }): boolean {
   return error.details?.operationFinished === true;
 }
+
+/**
+ * How long before its schedule time a task was delivered (0 when on time). Cloud Tasks never
+ * delivers early; the Cloud Tasks emulator ignores `scheduleTime` and delivers at once, which
+ * would turn a poll every interval into a tight loop. The ETA arrives as the
+ * `X-CloudTasks-TaskETA` header: seconds since the epoch from Cloud Tasks, an ISO 8601 time or
+ * milliseconds from the emulator. Never more than `maxMs` (the longest delay ever scheduled).
+ */
+export function earlyByMs(eta: string | undefined, nowMs: number, maxMs: number): number {
+  if (!eta) return 0;
+  const number = Number(eta);
+  const etaMs = Number.isFinite(number)
+    ? number < 1e11
+      ? number * 1000
+      : number
+    : Date.parse(eta);
+  if (!Number.isFinite(etaMs)) return 0;
+  return Math.min(Math.max(0, etaMs - nowMs), maxMs);
+}

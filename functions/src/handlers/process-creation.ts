@@ -8,6 +8,7 @@
  * ones are recorded and thrown so Cloud Tasks retries with backoff; the final attempt refunds.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout } from "node:timers/promises";
 import type { Request } from "firebase-functions/v2/tasks";
 import { Progress } from "../domain/creation-state";
 import type { CreationInputs, CreationMedia } from "../contract";
@@ -27,6 +28,7 @@ import { InputError, ModelError, policyFailure, userMessageFor } from "../domain
 import type { ModelInputs, OperationStatus, VideoModel } from "../domain/video-model";
 import {
   decideDeadOperation,
+  earlyByMs,
   isDeadOperation,
   isFinalAttempt,
   LEASE_RENEWALS_PER_LEASE,
@@ -97,6 +99,13 @@ export async function processCreation(
     logs.unexpected("processCreation", new Error("malformed task payload"), { data: request.data });
     return;
   }
+  // A delivery ahead of its schedule (only the emulator does that) waits until it is due.
+  const early = earlyByMs(
+    request.scheduledTime,
+    Date.now(),
+    deps.settings.pollIntervalSeconds * 1000,
+  );
+  if (early > 0) await setTimeout(early);
   const attempt = request.retryCount;
   const final = isFinalAttempt(attempt, deps.settings.maxAttempts);
   const owner = `${task.step}:${attempt}:${randomUUID()}`;

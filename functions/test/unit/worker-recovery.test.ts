@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as params from "../../src/config/params";
 import {
   decideDeadOperation,
+  earlyByMs,
   isDeadOperation,
   leaseFitsRetryWindow,
   MAX_GENERATION_RESTARTS,
@@ -33,5 +34,22 @@ describe("worker recovery rules", () => {
     const decisions = [0, 1, 2, 3].map(decideDeadOperation);
     expect(decisions.filter((d) => d === "restart")).to.have.length(MAX_GENERATION_RESTARTS);
     expect(decisions[MAX_GENERATION_RESTARTS]).to.equal("give-up");
+  });
+});
+
+describe("deliveries ahead of their schedule (the Cloud Tasks emulator ignores scheduleTime)", () => {
+  const now = Date.parse("2026-12-02T10:00:00.000Z");
+  it("waits out an early delivery, whatever form the ETA header takes", () => {
+    expect(earlyByMs("2026-12-02T10:00:00.800Z", now, 1000)).to.equal(800); // emulator: ISO
+    expect(earlyByMs(String(now / 1000 + 0.5), now, 1000)).to.equal(500); // Cloud Tasks: seconds
+    expect(earlyByMs(String(now + 300), now, 1000)).to.equal(300); // emulator fallback: ms
+  });
+
+  it("never waits for a delivery on time or late, nor longer than the longest scheduled delay", () => {
+    expect(earlyByMs(undefined, now, 1000)).to.equal(0);
+    expect(earlyByMs("", now, 1000)).to.equal(0);
+    expect(earlyByMs("not a time", now, 1000)).to.equal(0);
+    expect(earlyByMs(String(now / 1000 - 5), now, 1000)).to.equal(0);
+    expect(earlyByMs("2026-12-02T10:10:00Z", now, 1000)).to.equal(1000);
   });
 });

@@ -105,7 +105,7 @@ function setup(model: VideoModel) {
   );
   const deliver = (data: unknown, retryCount = 0) => task({ data, retryCount });
   const creation = () => store.creations.get("c1") as Creation;
-  return { store, enqueued, uploads, deliver, creation, deps };
+  return { store, enqueued, uploads, task, deliver, creation, deps };
 }
 
 const started = () => Promise.resolve({ operationName: "ops/1" });
@@ -141,6 +141,16 @@ describe("worker task handler (wrapped, fakes injected)", () => {
       leaseOwner: null,
     });
     expect(w.enqueued).to.deep.equal([{ queue: "pollGeneration", step: 1, delay: 1 }]);
+  });
+
+  it("a delivery ahead of its schedule time (as the emulator makes) waits until it is due", async () => {
+    const model = new ScriptedModel(started);
+    const w = setup(model);
+    const sent = Date.now();
+    const due = new Date(sent + 400).toISOString();
+    await w.task({ data: { creationId: "c1", step: 0 }, retryCount: 0, scheduledTime: due });
+    expect(Date.now() - sent, "waited for the schedule").to.be.at.least(390);
+    expect(w.creation()).to.include({ operationName: "ops/1", workerStep: 1 });
   });
 
   it("resumes the saved operation on a later step and stores a finished video as a draft", async () => {
