@@ -239,6 +239,11 @@ describe("creations/{id}", () => {
     await assertFails(db(bob()).doc("creations/alice-published").update({ prompt: "defaced" }));
   });
 
+  it("another user's update of a missing creation is refused like any other (existence not revealed)", async () => {
+    // The update's exists precondition fails too; Firestore answers the rules' refusal first.
+    await assertFails(db(bob()).doc("creations/no-such-creation").update({ prompt: "probe" }));
+  });
+
   it("anonymous cannot update a creation", async () => {
     await assertFails(db(anon()).doc("creations/alice-published").update({ prompt: "defaced" }));
   });

@@ -49,6 +49,12 @@ export interface StagedCommit {
   time: number;
   changes: DocChange[];
   results: WriteResult[];
+  /**
+   * The first precondition that failed. It is reported only after the security rules allowed
+   * the commit, as Firestore does: otherwise a refused client would learn whether a document
+   * exists (NOT_FOUND / ALREADY_EXISTS instead of PERMISSION_DENIED).
+   */
+  preconditionFailure?: GrpcError;
 }
 
 /** Evaluates every write against the documents as earlier writes of the same commit left them. */
@@ -56,6 +62,7 @@ export function stageWrites(store: DocumentStore, time: number, writes: Write[])
   const staged = new Map<string, Staged>();
   const results: WriteResult[] = [];
   const updateTime = timestampOf(time);
+  let preconditionFailure: GrpcError | undefined;
   for (const write of writes) {
     if (!write.has_delete && !write.has_update) {
       throw new GrpcError(status.INVALID_ARGUMENT, "A write must be an update or a delete.");
@@ -67,7 +74,12 @@ export function stageWrites(store: DocumentStore, time: number, writes: Write[])
       s = { doc: store.get(path), touched: false };
       staged.set(path, s);
     }
-    checkPrecondition(write, s.doc, path);
+    try {
+      checkPrecondition(write, s.doc, path);
+    } catch (error) {
+      if (!(error instanceof GrpcError)) throw error;
+      preconditionFailure ??= error; // the rules see the commit as if it had gone through
+    }
     s.touched = true;
     if (write.has_delete) {
       s.doc = null;
@@ -95,7 +107,7 @@ export function stageWrites(store: DocumentStore, time: number, writes: Write[])
   const changes = [...staged.entries()]
     .filter(([, s]) => s.touched)
     .map(([name, s]) => ({ name, doc: s.doc }));
-  return { time, changes, results };
+  return { time, changes, results, ...(preconditionFailure ? { preconditionFailure } : {}) };
 }
 
 /** One document of a commit, staged: as stored before the commit and as it would be after it. */
@@ -130,6 +142,7 @@ export function applyWrites(
     }),
     new Date(time),
   );
+  if (commit.preconditionFailure) throw commit.preconditionFailure;
   store.apply(commit.time, commit.changes);
   return commit.results;
 }

@@ -27,7 +27,7 @@ export class CreationCard {
   readonly el: HTMLElement;
   private readonly media = h("div", { class: "media" });
   private readonly prompt = h("p", { class: "prompt" });
-  private readonly enhanced = h("p", { class: "muted small", "data-testid": "enhanced-prompt" });
+  private readonly enhanced = h("p", { class: "small enhanced", "data-testid": "enhanced-prompt" });
   private readonly meta = h("p", { class: "muted small" });
   private readonly status = h("p", { class: "status", "data-testid": "status" });
   private readonly bar = h("progress", { max: 100, value: 0 });
@@ -52,8 +52,8 @@ export class CreationCard {
         "div",
         { class: "body" },
         this.prompt,
-        this.enhanced,
         this.meta,
+        this.enhanced,
         this.status,
         this.bar,
         this.queue,
