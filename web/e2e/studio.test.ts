@@ -217,8 +217,8 @@ describe("browser: Phoenix Studio in headless Chromium", function () {
     const enhance = page.getByLabel(/Enhance my prompt/);
     await advanced.click();
     await enhance.check();
-    await advanced.click();
     await screenshot("image-picked");
+    await advanced.click();
     const animated = await submit("The test card comes alive");
     await waitForStatus(myCard(animated), "draft");
     const stored = await db().doc(`creations/${animated}`).get();
