@@ -99,15 +99,17 @@ describe("video model capabilities (Vertex AI model pages)", () => {
           }
   });
 
+  /** A request every model row takes (Veo 2's narrowest row included). */
+  const base = {
+    aspectRatio: "16:9",
+    resolution: "720p",
+    duration: 8,
+    generateAudio: false,
+  } as const;
+
   it("names the fields Veo 2 cannot honour", () => {
     const model = capabilitiesOf("veo-2.0-generate-001");
     if (!model) throw new Error("missing veo-2.0-generate-001");
-    const base = {
-      aspectRatio: "16:9",
-      resolution: "720p",
-      duration: 8,
-      generateAudio: false,
-    } as const;
     expect(unsupportedFields(model, base)).to.deep.equal([]);
     expect(unsupportedFields(model, { ...base, duration: 4 })).to.deep.equal(["duration"]);
     expect(unsupportedFields(model, { ...base, resolution: "1080p" })).to.deep.equal([
@@ -120,12 +122,6 @@ describe("video model capabilities (Vertex AI model pages)", () => {
   });
 
   it("passes enhancePrompt only to a model with a prompt rewriter", () => {
-    const base = {
-      aspectRatio: "16:9",
-      resolution: "720p",
-      duration: 8,
-      generateAudio: false,
-    } as const;
     for (const [id, model] of Object.entries(VIDEO_MODELS)) {
       expect(unsupportedFields(model, { ...base, enhancePrompt: true }), id).to.deep.equal([]);
     }
