@@ -205,8 +205,10 @@ export async function updateIfOwner(
 
 /** What a finished delivery records: its videos, and those asked for that did not arrive. */
 export interface Delivery {
-  fields: Pick<Creation, "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed"> &
-    Pick<Creation, "enhancedPrompt">;
+  fields: Pick<
+    Creation,
+    "mediaPath" | "mediaUrl" | "generationTime" | "modelUsed" | "enhancedPrompt"
+  >;
   media: CreationMedia[];
   undelivered: UndeliveredVideo[];
   /** The model's own report of filtered videos, kept for operators. */

@@ -99,13 +99,13 @@ export function isDeadOperation(error: { details?: Record<string, unknown> }): b
  * milliseconds from the emulator. Never more than `maxMs` (the longest delay ever scheduled).
  */
 export function earlyByMs(eta: string | undefined, nowMs: number, maxMs: number): number {
-  if (!eta) return 0;
-  const number = Number(eta);
-  const etaMs = Number.isFinite(number)
-    ? number < 1e11
-      ? number * 1000
-      : number
-    : Date.parse(eta);
+  const etaMs = eta ? millisOfEta(eta) : NaN;
   if (!Number.isFinite(etaMs)) return 0;
   return Math.min(Math.max(0, etaMs - nowMs), maxMs);
+}
+
+function millisOfEta(eta: string): number {
+  const number = Number(eta);
+  if (!Number.isFinite(number)) return Date.parse(eta);
+  return number < 1e11 ? number * 1000 : number; // seconds until the year 5138, else ms
 }

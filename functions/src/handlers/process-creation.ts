@@ -8,7 +8,7 @@
  * ones are recorded and thrown so Cloud Tasks retries with backoff; the final attempt refunds.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout } from "node:timers/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Request } from "firebase-functions/v2/tasks";
 import { Progress } from "../domain/creation-state";
 import type { CreationInputs, CreationMedia } from "../contract";
@@ -105,7 +105,7 @@ export async function processCreation(
     Date.now(),
     deps.settings.pollIntervalSeconds * 1000,
   );
-  if (early > 0) await setTimeout(early);
+  if (early > 0) await sleep(early);
   const attempt = request.retryCount;
   const final = isFinalAttempt(attempt, deps.settings.maxAttempts);
   const owner = `${task.step}:${attempt}:${randomUUID()}`;
