@@ -53,6 +53,16 @@ function under<T>(env: Env, read: () => T): T {
   }
 }
 
+/**
+ * What the emulator's discovery of the functions sees: its dotenv files only. Queue options
+ * are bound there, before any param default is filled in.
+ */
+const discoveryEnv = (profile: Profile): Env => ({
+  ...readFunctionsDotenv(".env.demo-phoenix"),
+  ...profileEnv(profile),
+  FUNCTIONS_EMULATOR: "true",
+});
+
 const emulatorEnv = (profile: Profile, extra: Env = {}): Env => ({
   ...productionDefaults(),
   ...readFunctionsDotenv(".env.demo-phoenix"),
@@ -134,9 +144,8 @@ describe("local profiles: production scaled in time, never a second list", () =>
     });
 
     it(`${describeProfile(profile)}: the queues and the worker timeout the emulator binds follow the same schedule`, () => {
-      const env = emulatorEnv(profile);
-      const local = under(env, schedule);
-      const bound = under(env, () => ({
+      const local = under(emulatorEnv(profile), schedule);
+      const bound = under(discoveryEnv(profile), () => ({
         startsPerSecond: startDispatchesPerSecond(),
         retry: workerRetryConfig({
           maxAttempts: params.taskMaxAttempts,

@@ -58,8 +58,10 @@ export const taskMaxBackoffSeconds = defineInt("TASK_MAX_BACKOFF_SECONDS", {
   default: PRODUCTION_SECONDS.TASK_MAX_BACKOFF_SECONDS,
   description: "Longest retry delay of a failed worker task.",
 });
+/** The start rate when VEO_STARTS_PER_MINUTE is not set: the default model's quota. */
+export const DEFAULT_STARTS_PER_MINUTE = VIDEO_MODELS[DEFAULT_VIDEO_MODEL].startsPerMinute;
 export const veoStartsPerMinute = defineInt("VEO_STARTS_PER_MINUTE", {
-  default: VIDEO_MODELS[DEFAULT_VIDEO_MODEL].startsPerMinute,
+  default: DEFAULT_STARTS_PER_MINUTE,
   description:
     "Generation starts per minute (the start queue's dispatch rate): at most the model's Vertex AI quota per project (Veo 3.1 GA: 50, preview and Veo 3.0/2.0 models: 10). Checked against every tier's model (VEO_MODEL_STANDARD, VEO_MODEL_FAST, VEO_MODEL_LITE) at run time: the tiers share the start queue.",
 });

@@ -8,7 +8,7 @@
 import type { Expression } from "firebase-functions/params";
 import { VIDEO_MODELS } from "../domain/video-capabilities";
 import { isEmulator } from "./environment";
-import { veoStartsPerMinute } from "./params";
+import { DEFAULT_STARTS_PER_MINUTE, veoStartsPerMinute } from "./params";
 import { PRODUCTION_SECONDS } from "./production";
 import { loadTimeScale } from "./time-scale";
 
@@ -18,7 +18,8 @@ export const KNOWN_QUOTAS: readonly number[] = [
 
 export function startDispatchesPerSecond(): number | Expression<number> {
   if (isEmulator()) {
-    const perMinute = Number(process.env.VEO_STARTS_PER_MINUTE);
+    // Discovery sees only the dotenv files: an unset rate is the param's default, still scaled.
+    const perMinute = Number(process.env.VEO_STARTS_PER_MINUTE ?? DEFAULT_STARTS_PER_MINUTE);
     if (Number.isFinite(perMinute) && perMinute > 0) return (perMinute * loadTimeScale()) / 60;
   }
   const smallest = KNOWN_QUOTAS[KNOWN_QUOTAS.length - 1] / 60;
